@@ -32,6 +32,7 @@ CREATE TABLE memberships (
 	user_id BIGINT NOT NULL REFERENCES users (id),
 	role TEXT NOT NULL,
 	created_at {{TS}} NOT NULL,
+	disabled_at {{TS}},
 	PRIMARY KEY (workspace_id, user_id)
 );
 CREATE INDEX memberships_user_idx ON memberships (user_id);
