@@ -61,7 +61,9 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get(static.Prefix+"*", s.assets.Handler())
-	app.Get("/favicon.ico", func(c *fiber.Ctx) error { return c.Redirect(s.assets.Path("favicon.svg"), fiber.StatusMovedPermanently) })
+	app.Get("/favicon.ico", func(c *fiber.Ctx) error {
+		return c.Redirect(s.assets.Path("favicon.svg"), fiber.StatusMovedPermanently)
+	})
 
 	api := app.Group("/api/v1", s.apiAuth)
 	api.Get("/openapi.json", s.showOpenAPI)

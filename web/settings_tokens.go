@@ -17,7 +17,9 @@ func (s *server) renderTokens(c *fiber.Ctx, status int, tp views.TokensProps) er
 }
 
 // showTokens lists API tokens.
-func (s *server) showTokens(c *fiber.Ctx) error { return s.renderTokens(c, fiber.StatusOK, views.TokensProps{}) }
+func (s *server) showTokens(c *fiber.Ctx) error {
+	return s.renderTokens(c, fiber.StatusOK, views.TokensProps{})
+}
 
 // createToken creates a token and shows its secret once.
 func (s *server) createToken(c *fiber.Ctx) error {

@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-
 // idParam reads a positive integer route parameter; anything else is 404 so
 // that ids of other kinds cannot be probed.
 func idParam(c *fiber.Ctx, name string) (int64, error) {

@@ -20,16 +20,16 @@ import (
 
 // Config is the validated configuration of one statusads process.
 type Config struct {
-	Addr        string        // STATUSADS_ADDR, host:port to listen on
-	DatabaseURL string        // DATABASE_URL; empty means the embedded SQLite file
-	DataDir     string        // STATUSADS_DATA_DIR
-	BaseURL     *url.URL      // STATUSADS_BASE_URL, how users reach the server
-	SecretKey   []byte        // STATUSADS_SECRET_KEY or _FILE; generated into DataDir when unset
-	LogFormat   string        // STATUSADS_LOG_FORMAT: "json" or "text"
-	LogLevel    string        // STATUSADS_LOG_LEVEL: debug, info, warn, error
-	SecureCookies bool        // STATUSADS_COOKIE_SECURE, default: true when BaseURL is https
-	SessionIdle time.Duration // STATUSADS_SESSION_IDLE
-	SessionMax  time.Duration // STATUSADS_SESSION_MAX
+	Addr          string        // STATUSADS_ADDR, host:port to listen on
+	DatabaseURL   string        // DATABASE_URL; empty means the embedded SQLite file
+	DataDir       string        // STATUSADS_DATA_DIR
+	BaseURL       *url.URL      // STATUSADS_BASE_URL, how users reach the server
+	SecretKey     []byte        // STATUSADS_SECRET_KEY or _FILE; generated into DataDir when unset
+	LogFormat     string        // STATUSADS_LOG_FORMAT: "json" or "text"
+	LogLevel      string        // STATUSADS_LOG_LEVEL: debug, info, warn, error
+	SecureCookies bool          // STATUSADS_COOKIE_SECURE, default: true when BaseURL is https
+	SessionIdle   time.Duration // STATUSADS_SESSION_IDLE
+	SessionMax    time.Duration // STATUSADS_SESSION_MAX
 }
 
 // SQLitePath is the embedded database file used when DatabaseURL is empty.
