@@ -37,7 +37,7 @@ check-generated:
 		echo "SKIP: not a git checkout, cannot compare generated templ code"; [ "$$CI" != "true" ] || exit 1; \
 	fi
 	@if [ -d node_modules ]; then \
-		npm run --silent build >/dev/null && \
+		npm run --silent build >/dev/null 2>&1 && \
 		{ git diff --exit-code --stat -- web/static || { echo "FAIL: built assets are out of date: run 'make assets' and commit"; exit 1; }; }; \
 	else \
 		echo "SKIP: node_modules missing (run 'npm ci'), built assets not re-checked"; [ "$$CI" != "true" ] || exit 1; \
