@@ -84,7 +84,6 @@ func TestTenantIsolation(t *testing.T) {
 	})
 }
 
-
 // TestRoleChecks: routes check roles server-side, not only the menu.
 func TestRoleChecks(t *testing.T) {
 	h := newHarness(t, testdb.SQLite(t), nil)
