@@ -101,4 +101,119 @@ CREATE TABLE setup_tokens (
 	used_at {{TS}}
 );
 `},
+	{Version: 2, Name: "targeting", SQL: `
+CREATE TABLE targeting_settings (
+	workspace_id BIGINT PRIMARY KEY REFERENCES workspaces (id),
+	legitimate_interest BOOLEAN NOT NULL DEFAULT FALSE,
+	unknown_age_is_adult BOOLEAN NOT NULL DEFAULT FALSE,
+	min_cell_size INTEGER NOT NULL DEFAULT 10,
+	updated_at {{TS}} NOT NULL
+);
+CREATE TABLE profiles (
+	id {{ID}},
+	workspace_id BIGINT NOT NULL REFERENCES workspaces (id),
+	ref TEXT NOT NULL,
+	ref_kind TEXT NOT NULL,
+	country TEXT NOT NULL DEFAULT '',
+	region TEXT NOT NULL DEFAULT '',
+	language TEXT NOT NULL DEFAULT '',
+	birth_year INTEGER,
+	granted_mask INTEGER NOT NULL DEFAULT 0,
+	li_mask INTEGER NOT NULL DEFAULT 0,
+	withdrawn_mask INTEGER NOT NULL DEFAULT 0,
+	objected_at {{TS}},
+	erased_at {{TS}},
+	created_at {{TS}} NOT NULL,
+	updated_at {{TS}} NOT NULL
+);
+CREATE UNIQUE INDEX profiles_ref_key ON profiles (workspace_id, ref);
+CREATE INDEX profiles_geo_idx ON profiles (workspace_id, country, language, region);
+CREATE TABLE interests (
+	id {{ID}},
+	workspace_id BIGINT NOT NULL REFERENCES workspaces (id),
+	name TEXT NOT NULL,
+	category TEXT NOT NULL,
+	created_at {{TS}} NOT NULL
+);
+CREATE UNIQUE INDEX interests_name_key ON interests (workspace_id, name);
+CREATE TABLE profile_interests (
+	workspace_id BIGINT NOT NULL,
+	profile_id BIGINT NOT NULL REFERENCES profiles (id),
+	interest_id BIGINT NOT NULL REFERENCES interests (id),
+	PRIMARY KEY (workspace_id, profile_id, interest_id)
+);
+CREATE INDEX profile_interests_interest_idx ON profile_interests (workspace_id, interest_id, profile_id);
+CREATE TABLE consent_events (
+	id {{ID}},
+	workspace_id BIGINT NOT NULL,
+	profile_id BIGINT NOT NULL REFERENCES profiles (id),
+	purpose INTEGER NOT NULL,
+	granted BOOLEAN NOT NULL,
+	legal_basis TEXT NOT NULL,
+	source TEXT NOT NULL,
+	notice_version TEXT NOT NULL DEFAULT '',
+	evidence TEXT NOT NULL DEFAULT '',
+	actor TEXT NOT NULL,
+	occurred_at {{TS}} NOT NULL,
+	created_at {{TS}} NOT NULL
+);
+CREATE INDEX consent_events_profile_idx ON consent_events (workspace_id, profile_id, id);
+CREATE TABLE consent_state (
+	workspace_id BIGINT NOT NULL,
+	profile_id BIGINT NOT NULL REFERENCES profiles (id),
+	purpose INTEGER NOT NULL,
+	granted BOOLEAN NOT NULL,
+	legal_basis TEXT NOT NULL,
+	event_id BIGINT NOT NULL,
+	occurred_at {{TS}} NOT NULL,
+	PRIMARY KEY (workspace_id, profile_id, purpose, legal_basis)
+);
+CREATE TABLE audiences (
+	id {{ID}},
+	workspace_id BIGINT NOT NULL REFERENCES workspaces (id),
+	name TEXT NOT NULL,
+	spec {{JSON}} NOT NULL,
+	tier TEXT NOT NULL,
+	created_at {{TS}} NOT NULL,
+	updated_at {{TS}} NOT NULL
+);
+CREATE UNIQUE INDEX audiences_name_key ON audiences (workspace_id, name);
+CREATE TABLE erasures (
+	id {{ID}},
+	workspace_id BIGINT NOT NULL,
+	profile_id BIGINT NOT NULL,
+	via TEXT NOT NULL,
+	actor TEXT NOT NULL,
+	created_at {{TS}} NOT NULL
+);
+CREATE INDEX erasures_workspace_idx ON erasures (workspace_id, created_at);
+CREATE TABLE import_jobs (
+	id {{ID}},
+	workspace_id BIGINT NOT NULL REFERENCES workspaces (id),
+	status TEXT NOT NULL,
+	format TEXT NOT NULL,
+	filename TEXT NOT NULL DEFAULT '',
+	total_bytes BIGINT NOT NULL DEFAULT 0,
+	processed_bytes BIGINT NOT NULL DEFAULT 0,
+	rows_seen BIGINT NOT NULL DEFAULT 0,
+	imported BIGINT NOT NULL DEFAULT 0,
+	updated BIGINT NOT NULL DEFAULT 0,
+	unchanged BIGINT NOT NULL DEFAULT 0,
+	failed BIGINT NOT NULL DEFAULT 0,
+	message TEXT NOT NULL DEFAULT '',
+	actor TEXT NOT NULL,
+	created_at {{TS}} NOT NULL,
+	finished_at {{TS}}
+);
+CREATE INDEX import_jobs_workspace_idx ON import_jobs (workspace_id, created_at);
+CREATE TABLE import_errors (
+	workspace_id BIGINT NOT NULL,
+	job_id BIGINT NOT NULL REFERENCES import_jobs (id),
+	line BIGINT NOT NULL,
+	col TEXT NOT NULL,
+	message TEXT NOT NULL,
+	PRIMARY KEY (workspace_id, job_id, line, col)
+);
+`},
 }
+

@@ -1,0 +1,259 @@
+package targeting
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/statusads/statusads/accounts"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// PurposeObjection marks ledger entries that record a global objection
+// (GDPR Art. 21) rather than one purpose.
+const PurposeObjection Purpose = 0
+
+// ConsentSource says where a ledger entry came from.
+var ConsentSources = []string{"import", "api", "form", "tc_string", "cmp", "support"}
+
+// ConsentChange is one statement about one purpose.
+type ConsentChange struct {
+	Purpose       Purpose
+	Granted       bool
+	Basis         Basis // default consent
+	Source        string
+	NoticeVersion string
+	Evidence      string    // e.g. the TC string
+	OccurredAt    time.Time // when the person made the choice; default now
+}
+
+// ConsentEvent is one entry of the append-only ledger, the proof of consent
+// (GDPR Art. 7(1)).
+type ConsentEvent struct {
+	ID            int64     `json:"id"`
+	WorkspaceID   int64     `json:"-"`
+	ProfileID     int64     `json:"profile_id"`
+	Purpose       Purpose   `json:"purpose"`
+	Granted       bool      `json:"granted"`
+	LegalBasis    Basis     `json:"legal_basis"`
+	Source        string    `json:"source"`
+	NoticeVersion string    `json:"notice_version"`
+	Evidence      string    `json:"evidence,omitempty"`
+	Actor         string    `json:"actor"`
+	OccurredAt    time.Time `json:"occurred_at"`
+	CreatedAt     time.Time `json:"recorded_at"`
+}
+
+func (ConsentEvent) TableName() string { return "consent_events" }
+
+// ConsentState is the current state of one purpose on one basis.
+type ConsentState struct {
+	WorkspaceID int64     `gorm:"primaryKey;autoIncrement:false" json:"-"`
+	ProfileID   int64     `gorm:"primaryKey;autoIncrement:false" json:"-"`
+	Purpose     Purpose   `gorm:"primaryKey;autoIncrement:false" json:"purpose"`
+	Granted     bool      `json:"granted"`
+	LegalBasis  Basis     `gorm:"primaryKey" json:"legal_basis"`
+	EventID     int64     `json:"event_id"`
+	OccurredAt  time.Time `json:"occurred_at"`
+}
+
+func (ConsentState) TableName() string { return "consent_state" }
+
+func (c *ConsentChange) check(now time.Time) error {
+	var ps problems
+	if !c.Purpose.Valid() {
+		ps.add("purpose", "invalid_purpose", fmt.Sprint(int(c.Purpose)))
+	}
+	if c.Basis == "" {
+		c.Basis = BasisConsent
+	}
+	if c.Basis != BasisConsent && c.Basis != BasisLegitimateInterest {
+		ps.add("legal_basis", "invalid_basis", string(c.Basis))
+	}
+	c.Source = strings.TrimSpace(c.Source)
+	if c.Source == "" {
+		ps.add("source", "required", "")
+	} else if len(c.Source) > 40 {
+		ps.add("source", "too_long", "")
+	}
+	if len(c.NoticeVersion) > 100 {
+		ps.add("notice_version", "too_long", "")
+	}
+	if len(c.Evidence) > 10000 {
+		ps.add("evidence", "too_long", "")
+	}
+	if c.OccurredAt.IsZero() {
+		c.OccurredAt = now
+	} else if c.OccurredAt.After(now.Add(24 * time.Hour)) {
+		ps.add("consent_at", "in_future", c.OccurredAt.Format(time.RFC3339))
+	}
+	c.OccurredAt = c.OccurredAt.UTC().Truncate(time.Microsecond)
+	return ps.err()
+}
+
+// RecordConsent appends changes to the ledger and updates the current state
+// in the same transaction. A change that states what is already current is
+// skipped (so re-imports add nothing); the written entries are returned.
+// Withdrawing a granted purpose takes effect when this commits: the profile
+// drops out of every later estimate and push, and revocation hooks run in the
+// same transaction.
+func (s *Service) RecordConsent(ctx context.Context, workspaceID, profileID int64, changes []ConsentChange) ([]ConsentEvent, error) {
+	var out []ConsentEvent
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		out, err = s.RecordConsentTx(ctx, tx, workspaceID, profileID, changes)
+		return err
+	})
+	return out, err
+}
+
+// RecordConsentTx is RecordConsent inside the caller's transaction.
+func (s *Service) RecordConsentTx(ctx context.Context, tx *gorm.DB, workspaceID, profileID int64, changes []ConsentChange) ([]ConsentEvent, error) {
+	now := s.now()
+	for i := range changes {
+		if err := changes[i].check(now); err != nil {
+			return nil, err
+		}
+	}
+	var p Profile
+	// Lock the profile row so that concurrent changes of one person's
+	// consent apply one after the other (SQLite has one writer anyway).
+	q := tx.WithContext(ctx).Where("workspace_id = ? AND id = ?", workspaceID, profileID)
+	if tx.Dialector.Name() == "postgres" {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := q.Take(&p).Error; err != nil {
+		return nil, notFound(err, fmt.Sprintf("profile %d", profileID))
+	}
+	if p.ErasedAt != nil {
+		return nil, fmt.Errorf("targeting: profile %d: %w", profileID, ErrErased)
+	}
+	var states []ConsentState
+	if err := tx.Where("workspace_id = ? AND profile_id = ?", workspaceID, profileID).Find(&states).Error; err != nil {
+		return nil, err
+	}
+	current := map[[2]string]ConsentState{}
+	for _, st := range states {
+		current[[2]string{fmt.Sprint(int(st.Purpose)), string(st.LegalBasis)}] = st
+	}
+	actor := accounts.ActorFrom(ctx).Label
+	granted, li, withdrawn := p.GrantedMask, p.LIMask, p.WithdrawnMask
+	var out []ConsentEvent
+	revoke := false
+	for _, c := range changes {
+		key := [2]string{fmt.Sprint(int(c.Purpose)), string(c.Basis)}
+		prev, had := current[key]
+		if had && prev.Granted == c.Granted {
+			continue
+		}
+		ev := ConsentEvent{WorkspaceID: workspaceID, ProfileID: profileID, Purpose: c.Purpose, Granted: c.Granted, LegalBasis: c.Basis,
+			Source: c.Source, NoticeVersion: c.NoticeVersion, Evidence: c.Evidence, Actor: actor, OccurredAt: c.OccurredAt, CreatedAt: now}
+		if err := tx.Create(&ev).Error; err != nil {
+			return nil, fmt.Errorf("targeting: ledger: %w", err)
+		}
+		st := ConsentState{WorkspaceID: workspaceID, ProfileID: profileID, Purpose: c.Purpose, Granted: c.Granted, LegalBasis: c.Basis, EventID: ev.ID, OccurredAt: c.OccurredAt}
+		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&st).Error; err != nil {
+			return nil, fmt.Errorf("targeting: consent state: %w", err)
+		}
+		current[key] = st
+		out = append(out, ev)
+		bit := c.Purpose.bit()
+		if c.Basis == BasisLegitimateInterest {
+			li = setBit(li, bit, c.Granted)
+		} else {
+			granted = setBit(granted, bit, c.Granted)
+			// Withdrawn means granted before and taken back; a first "no"
+			// is a refusal, counted as no consent.
+			if !c.Granted && had && prev.Granted {
+				withdrawn |= bit
+				revoke = true
+			} else if c.Granted {
+				withdrawn &^= bit
+			}
+		}
+		if !c.Granted && c.Basis == BasisLegitimateInterest && had && prev.Granted {
+			revoke = true
+		}
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	if err := tx.Model(&Profile{}).Where("workspace_id = ? AND id = ?", workspaceID, profileID).
+		Updates(map[string]any{"granted_mask": granted, "li_mask": li, "withdrawn_mask": withdrawn, "updated_at": now}).Error; err != nil {
+		return nil, fmt.Errorf("targeting: consent masks: %w", err)
+	}
+	if revoke {
+		if err := s.revoked(ctx, tx, workspaceID, profileID, "consent_withdrawn"); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func setBit(mask, bit int64, on bool) int64 {
+	if on {
+		return mask | bit
+	}
+	return mask &^ bit
+}
+
+// ConsentHistory returns a profile's ledger, oldest first.
+func (s *Service) ConsentHistory(ctx context.Context, workspaceID, profileID int64) ([]ConsentEvent, error) {
+	var out []ConsentEvent
+	err := s.db.WithContext(ctx).Where("workspace_id = ? AND profile_id = ?", workspaceID, profileID).Order("id").Find(&out).Error
+	return out, err
+}
+
+// ConsentStates returns a profile's current state per purpose and basis.
+func (s *Service) ConsentStates(ctx context.Context, workspaceID, profileID int64) ([]ConsentState, error) {
+	var out []ConsentState
+	err := s.db.WithContext(ctx).Where("workspace_id = ? AND profile_id = ?", workspaceID, profileID).Order("purpose, legal_basis").Find(&out).Error
+	return out, err
+}
+
+// Object records a global objection (GDPR Art. 21): from the commit on, the
+// profile is excluded from everything. Objecting twice is a no-op.
+func (s *Service) Object(ctx context.Context, workspaceID, profileID int64, source string) error {
+	if strings.TrimSpace(source) == "" {
+		source = "api"
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		res := tx.Model(&Profile{}).Where("workspace_id = ? AND id = ? AND erased_at IS NULL AND objected_at IS NULL", workspaceID, profileID).
+			Updates(map[string]any{"objected_at": now, "updated_at": now})
+		if res.Error != nil {
+			return fmt.Errorf("targeting: object: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			p, err := s.profileTx(tx, workspaceID, profileID)
+			if err != nil {
+				return err
+			}
+			if p.ErasedAt != nil {
+				return fmt.Errorf("targeting: profile %d: %w", profileID, ErrErased)
+			}
+			return nil // already objected
+		}
+		ev := ConsentEvent{WorkspaceID: workspaceID, ProfileID: profileID, Purpose: PurposeObjection, Granted: false, LegalBasis: BasisConsent,
+			Source: source, Actor: accounts.ActorFrom(ctx).Label, OccurredAt: now, CreatedAt: now}
+		if err := tx.Create(&ev).Error; err != nil {
+			return fmt.Errorf("targeting: ledger: %w", err)
+		}
+		if err := s.revoked(ctx, tx, workspaceID, profileID, "objection"); err != nil {
+			return err
+		}
+		return s.audit.Audit(ctx, tx, workspaceID, "profile.object", "profile", profileID, nil, map[string]any{"source": source})
+	})
+}
+
+func (s *Service) profileTx(tx *gorm.DB, workspaceID, id int64) (Profile, error) {
+	var p Profile
+	err := tx.Where("workspace_id = ? AND id = ?", workspaceID, id).Take(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return p, fmt.Errorf("targeting: profile %d: %w", id, ErrNotFound)
+	}
+	return p, err
+}
