@@ -248,8 +248,8 @@ func (s *Service) EstimateAt(ctx context.Context, workspaceID int64, sp Spec, at
 type Explanation struct {
 	Eligible bool     `json:"eligible"`
 	Tier     Tier     `json:"tier"`
-	Reasons  []string `json:"reasons"`  // e.g. "objected", "out_of_target:country", "minor", "no_consent:purpose_3", "withdrawn"
-	Matched  []string `json:"matched"`  // criteria that matched, for the "why am I seeing this ad" notice
+	Reasons  []string `json:"reasons"` // e.g. "objected", "out_of_target:country", "minor", "no_consent:purpose_3", "withdrawn"
+	Matched  []string `json:"matched"` // criteria that matched, for the "why am I seeing this ad" notice
 }
 
 // Explain evaluates every part of the rule for one profile, in SQL, with
