@@ -60,3 +60,44 @@ func (ps problems) err() error {
 	}
 	return &ValidationError{Problems: ps}
 }
+
+// ProblemMessage is a problem in English, for API answers and import
+// reports (integrators read these; the dashboard translates codes itself).
+func ProblemMessage(p Problem) string {
+	switch p.Code {
+	case "special_category":
+		return fmt.Sprintf("%s: interest %s is a special category of personal data; the DSA (Art. 26(3)) forbids targeting ads on it", p.Field, p.Arg)
+	case "special_category_stored":
+		return fmt.Sprintf("interest %s is a special category of personal data; statusads does not store it", p.Arg)
+	case "unknown_interest":
+		return fmt.Sprintf("%s: interest %q is not in the workspace's interest list; add it first", p.Field, p.Arg)
+	case "invalid_country":
+		return fmt.Sprintf("%s: %q is not an ISO 3166-1 alpha-2 country code", p.Field, p.Arg)
+	case "invalid_language":
+		return fmt.Sprintf("%s: %q is not an ISO 639-1 language code", p.Field, p.Arg)
+	case "out_of_range":
+		return fmt.Sprintf("%s: %s is out of range", p.Field, p.Arg)
+	case "below_min":
+		return fmt.Sprintf("%s: %s is below age_min", p.Field, p.Arg)
+	case "minors_excluded":
+		return fmt.Sprintf("%s: personalised audiences never include people under 18 (DSA Art. 28); use 18 or more", p.Field)
+	case "in_future":
+		return fmt.Sprintf("%s: %s is in the future", p.Field, p.Arg)
+	case "invalid_purpose":
+		return fmt.Sprintf("%s: %s is not a recorded purpose (use 1, 2, 3, 4, 7 or 9)", p.Field, p.Arg)
+	case "required":
+		return p.Field + ": is required"
+	case "too_long":
+		return p.Field + ": is too long"
+	case "taken":
+		return fmt.Sprintf("%s: %q is already used", p.Field, p.Arg)
+	case "malformed":
+		return fmt.Sprintf("%s: malformed: %s", p.Field, p.Arg)
+	case "erased":
+		return "this person was erased"
+	}
+	if p.Arg != "" {
+		return fmt.Sprintf("%s: %s (%s)", p.Field, p.Code, p.Arg)
+	}
+	return p.Field + ": " + p.Code
+}

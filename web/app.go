@@ -9,6 +9,7 @@ import (
 	"github.com/statusads/statusads/accounts"
 	"github.com/statusads/statusads/internal/clock"
 	"github.com/statusads/statusads/internal/config"
+	"github.com/statusads/statusads/targeting"
 	"github.com/statusads/statusads/web/static"
 	"gorm.io/gorm"
 )
@@ -16,11 +17,12 @@ import (
 // Deps is everything the web layer needs; tests build it the same way main
 // does.
 type Deps struct {
-	Config   config.Config
-	DB       *gorm.DB
-	Accounts *accounts.Service
-	Log      *slog.Logger
-	Clock    clock.Clock
+	Config    config.Config
+	DB        *gorm.DB
+	Accounts  *accounts.Service
+	Targeting *targeting.Service
+	Log       *slog.Logger
+	Clock     clock.Clock
 	// Demo, when set, is shown on the sign-in page of a demo installation.
 	Demo *DemoLogin
 }
@@ -69,6 +71,20 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/openapi.json", s.showOpenAPI)
 	api.Get("/me", s.apiScope(accounts.ScopeRead), s.apiShowMe)
 	api.Get("/audit", s.apiScope(accounts.ScopeRead), s.apiListAudit)
+	read, write := s.apiScope(accounts.ScopeRead), s.apiScope(accounts.ScopeAll)
+	api.Post("/profiles/import", write, s.apiImportProfiles)
+	api.Get("/imports/:id", read, s.apiShowImport)
+	api.Get("/profiles", read, s.apiFindProfiles)
+	api.Get("/profiles/:id", read, s.apiShowProfile)
+	api.Post("/profiles/:id/consents", write, s.apiRecordConsent)
+	api.Post("/profiles/:id/objection", write, s.apiObjectProfile)
+	api.Get("/profiles/:id/export", write, s.apiExportProfile)
+	api.Delete("/profiles/:id", write, s.apiEraseProfile)
+	api.Get("/interests", read, s.apiListInterests)
+	api.Post("/interests", write, s.apiCreateInterest)
+	api.Post("/audiences/estimate", read, s.apiEstimateAudience)
+	api.Post("/audiences", write, s.apiCreateAudience)
+	api.Get("/audiences/:id", read, s.apiShowAudience)
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 
 	// Everything below is the browser UI: sessions and CSRF.
@@ -89,13 +105,34 @@ func (s *server) routes(app *fiber.App) {
 	in.Post("/account/language", s.saveLanguage)
 	in.Post("/account/password", s.changePassword)
 
+	admin := s.require(accounts.PermManageWorkspace)
 	in.Get("/dashboard", s.require(accounts.PermViewDashboard), s.showDashboard)
 	in.Get("/campaigns", s.require(accounts.PermViewCampaigns), s.showSection("campaigns"))
-	in.Get("/audiences", s.require(accounts.PermViewAudiences), s.showSection("audiences"))
+	viewAud, editAud := s.require(accounts.PermViewAudiences), s.require(accounts.PermEditAudiences)
+	in.Get("/audiences", viewAud, s.showAudiences)
+	in.Get("/audiences/new", editAud, s.showAudienceEditor)
+	in.Post("/audiences", editAud, s.saveAudience)
+	in.Post("/audiences/estimate", viewAud, s.estimateAudience)
+	in.Get("/audiences/profiles", viewAud, s.showProfiles)
+	in.Get("/audiences/profiles/:id", viewAud, s.showProfile)
+	in.Post("/audiences/profiles/:id/explain", viewAud, s.explainProfile)
+	in.Post("/audiences/profiles/:id/consents", admin, s.recordProfileConsent)
+	in.Post("/audiences/profiles/:id/objection", admin, s.objectProfile)
+	in.Post("/audiences/profiles/:id/export", admin, s.exportProfile)
+	in.Post("/audiences/profiles/:id/erase", admin, s.eraseProfile)
+	in.Get("/audiences/imports", viewAud, s.showImports)
+	in.Post("/audiences/imports", editAud, s.startImport)
+	in.Get("/audiences/imports/:id", viewAud, s.showImport)
+	in.Get("/audiences/imports/:id/errors.csv", viewAud, s.downloadImportErrors)
+	in.Get("/audiences/interests", viewAud, s.showInterests)
+	in.Post("/audiences/interests", editAud, s.createInterest)
+	in.Get("/audiences/:id", viewAud, s.showAudienceEditor)
+	in.Post("/audiences/:id", editAud, s.saveAudience)
+	in.Get("/settings/targeting", admin, s.showTargetingSettings)
+	in.Post("/settings/targeting", admin, s.saveTargetingSettings)
 	in.Get("/schedule", s.require(accounts.PermViewSchedule), s.showSection("schedule"))
 	in.Get("/reports", s.require(accounts.PermViewReports), s.showSection("reports"))
 
-	admin := s.require(accounts.PermManageWorkspace)
 	in.Get("/settings", s.settingsHome)
 	in.Post("/settings", admin, s.saveWorkspace)
 	in.Get("/settings/users", admin, s.showUsers)

@@ -15,6 +15,7 @@ import (
 	"github.com/statusads/statusads/accounts"
 	"github.com/statusads/statusads/internal/clock"
 	"github.com/statusads/statusads/internal/config"
+	"github.com/statusads/statusads/targeting"
 	"github.com/statusads/statusads/web"
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
@@ -26,6 +27,7 @@ type harness struct {
 	t   *testing.T
 	app *fiber.App
 	svc *accounts.Service
+	tgt *targeting.Service
 	cfg config.Config
 }
 
@@ -37,9 +39,10 @@ func newHarness(t *testing.T, g *gorm.DB, env map[string]string) *harness {
 	}
 	cfg.SecretKey = []byte(strings.Repeat("k", 32))
 	svc := accounts.NewService(g, clock.Real{}, accounts.Options{BcryptCost: bcrypt.MinCost})
+	tgt := targeting.NewService(g, clock.Real{}, cfg.SecretKey, svc)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	app := web.New(web.Deps{Config: cfg, DB: g, Accounts: svc, Log: log})
-	return &harness{t: t, app: app, svc: svc, cfg: cfg}
+	app := web.New(web.Deps{Config: cfg, DB: g, Accounts: svc, Targeting: tgt, Log: log})
+	return &harness{t: t, app: app, svc: svc, tgt: tgt, cfg: cfg}
 }
 
 // seed creates a workspace with a user of the given role.

@@ -14,6 +14,7 @@ import (
 	"github.com/statusads/statusads/internal/clock"
 	"github.com/statusads/statusads/internal/config"
 	"github.com/statusads/statusads/internal/testdb"
+	"github.com/statusads/statusads/targeting"
 	"github.com/statusads/statusads/web"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -84,7 +85,7 @@ func benchApp(b *testing.B) (*fiber.App, string) {
 	}
 	// The server runs at warn in production-like setups; slog.DiscardHandler
 	// keeps the per-request access log from being formatted at all.
-	app := web.New(web.Deps{Config: cfg, DB: g, Accounts: svc, Log: slog.New(slog.DiscardHandler), Clock: clock.Real{}})
+	app := web.New(web.Deps{Config: cfg, DB: g, Accounts: svc, Targeting: targeting.NewService(g, clock.Real{}, cfg.SecretKey, svc), Log: slog.New(slog.DiscardHandler), Clock: clock.Real{}})
 	return app, sess.Token
 }
 

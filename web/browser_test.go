@@ -23,6 +23,7 @@ import (
 	"github.com/statusads/statusads/internal/clock"
 	"github.com/statusads/statusads/internal/config"
 	"github.com/statusads/statusads/internal/testdb"
+	"github.com/statusads/statusads/targeting"
 	"github.com/statusads/statusads/web"
 	"github.com/statusads/statusads/web/i18n"
 	"golang.org/x/crypto/bcrypt"
@@ -217,7 +218,7 @@ func startBrowserServer(t *testing.T) browserServer {
 	cfg.SecretKey = []byte(strings.Repeat("k", 32))
 	svc := accounts.NewService(g, clock.Real{}, accounts.Options{BcryptCost: bcrypt.MinCost})
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	app := web.New(web.Deps{Config: cfg, DB: g, Accounts: svc, Log: logger, Clock: clock.Real{}})
+	app := web.New(web.Deps{Config: cfg, DB: g, Accounts: svc, Targeting: targeting.NewService(g, clock.Real{}, cfg.SecretKey, svc), Log: logger, Clock: clock.Real{}})
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	t.Cleanup(func() {

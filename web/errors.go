@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/statusads/statusads/accounts"
+	"github.com/statusads/statusads/targeting"
 	"github.com/statusads/statusads/web/i18n"
 	"github.com/statusads/statusads/web/views"
 )
@@ -15,17 +16,20 @@ func statusOf(err error) int {
 	var fe *fiber.Error
 	var ve *accounts.ValidationError
 	var rl *accounts.RateLimitedError
+	var tve *targeting.ValidationError
 	switch {
 	case errors.As(err, &fe):
 		return fe.Code
-	case errors.Is(err, accounts.ErrNotFound):
+	case errors.Is(err, accounts.ErrNotFound), errors.Is(err, targeting.ErrNotFound):
 		return fiber.StatusNotFound
 	case errors.Is(err, accounts.ErrForbidden):
 		return fiber.StatusForbidden
 	case errors.Is(err, accounts.ErrConflict):
 		return fiber.StatusConflict
-	case errors.As(err, &ve):
+	case errors.As(err, &ve), errors.As(err, &tve):
 		return fiber.StatusUnprocessableEntity
+	case errors.Is(err, targeting.ErrErased):
+		return fiber.StatusGone
 	case errors.As(err, &rl):
 		return fiber.StatusTooManyRequests
 	}
@@ -43,11 +47,15 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	if isAPI(c) {
 		code, msg, field := "error", http.StatusText(status), ""
 		var ve *accounts.ValidationError
+		var tve *targeting.ValidationError
 		if errors.As(err, &ve) {
 			for f, c := range ve.Fields {
 				code, msg, field = c, f+": "+c, f
 				break
 			}
+		} else if errors.As(err, &tve) && len(tve.Problems) > 0 {
+			p := tve.Problems[0]
+			code, msg, field = p.Code, targeting.ProblemMessage(p), p.Field
 		} else if status < 500 && status != fiber.StatusNotFound {
 			var fe *fiber.Error
 			if errors.As(err, &fe) {
@@ -69,7 +77,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	case fiber.StatusNotFound, fiber.StatusMethodNotAllowed:
 		status = fiber.StatusNotFound
 		title, msg = i18n.T(lang, "error.title_404"), i18n.T(lang, "error.not_found")
-	case fiber.StatusConflict:
+	case fiber.StatusConflict, fiber.StatusGone:
 		title, msg = i18n.T(lang, "error.title_409"), i18n.T(lang, "error.conflict")
 	case fiber.StatusTooManyRequests:
 		title, msg = i18n.T(lang, "error.title_429"), i18n.T(lang, "error.too_many_requests")

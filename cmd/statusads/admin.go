@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/statusads/statusads/accounts"
 )
@@ -117,5 +118,42 @@ func (e *env) tokenCommand(ctx context.Context, args []string) error {
 		return fmt.Errorf("token create: %w", err)
 	}
 	fmt.Fprintln(e.stdout, secret)
+	return nil
+}
+
+// profilesCommand implements `statusads profiles generate`.
+func (e *env) profilesCommand(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "generate" {
+		return fmt.Errorf("profiles: expected `profiles generate --workspace W --count N`")
+	}
+	fs := flag.NewFlagSet("profiles generate", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	workspace := fs.String("workspace", "", "workspace name")
+	count := fs.Int("count", 0, "how many profiles to generate")
+	seed := fs.Uint64("seed", 1, "seed; the same seed generates the same people, so reruns add nothing")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *workspace == "" || *count <= 0 {
+		return fmt.Errorf("profiles generate: --workspace and a positive --count are required")
+	}
+	w, err := e.accounts.WorkspaceByName(ctx, *workspace)
+	if errors.Is(err, accounts.ErrNotFound) {
+		return fmt.Errorf("profiles generate: no workspace named %q", *workspace)
+	} else if err != nil {
+		return err
+	}
+	ctx = accounts.WithActor(ctx, accounts.Actor{Type: "system", Label: "cli: profiles generate"})
+	start := time.Now()
+	n, err := e.targeting.Synthetic(ctx, w.ID, *count, *seed, func(done int) {
+		if done%50000 == 0 || done == *count {
+			fmt.Fprintf(e.stderr, "\r%d / %d", done, *count)
+		}
+	})
+	fmt.Fprintln(e.stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "created %d profiles in %s\n", n, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/statusads/statusads/accounts"
+	"github.com/statusads/statusads/targeting"
 	"github.com/statusads/statusads/web"
 )
 
@@ -37,6 +38,8 @@ type demoStep struct {
 
 var demoSteps = []demoStep{
 	{"second workspace", seedSecondWorkspace},
+	{"profiles", seedDemoProfiles},
+	{"audiences", seedDemoAudiences},
 }
 
 func (e *env) demo(ctx context.Context) error {
@@ -68,4 +71,34 @@ func seedSecondWorkspace(ctx context.Context, e *env, _ accounts.Workspace) erro
 		accounts.WorkspaceInput{Name: demoSecond, AdvertiserName: "Alster Sportswear AG (demo)", PayerName: "Alster Sportswear AG (demo)",
 			TimeZone: "Europe/Berlin", Currency: "EUR", Locale: "en"}, accounts.RoleAdmin, true)
 	return err
+}
+
+// seedDemoProfiles adds a few thousand made-up people with a realistic mix
+// of countries, ages and consent states (the same seed each time, so a
+// restart adds nothing).
+func seedDemoProfiles(ctx context.Context, e *env, ws accounts.Workspace) error {
+	_, err := e.targeting.Synthetic(ctx, ws.ID, 4000, 2026, nil)
+	return err
+}
+
+// seedDemoAudiences saves a few audiences once.
+func seedDemoAudiences(ctx context.Context, e *env, ws accounts.Workspace) error {
+	existing, err := e.targeting.Audiences(ctx, ws.ID)
+	if err != nil || len(existing) > 0 {
+		return err
+	}
+	for _, a := range []struct {
+		name string
+		spec targeting.Spec
+	}{
+		{"Hamburg, German speakers", targeting.Spec{Countries: []string{"DE"}, Regions: []string{"Hamburg"}, Languages: []string{"de"}}},
+		{"DACH coffee lovers 25–45", targeting.Spec{Countries: []string{"DE", "AT", "CH"}, AgeMin: 25, AgeMax: 45, InterestsInclude: []string{"coffee", "food"}}},
+		{"Benelux and France, contextual", targeting.Spec{Countries: []string{"NL", "FR"}}},
+		{"Runners without gaming", targeting.Spec{InterestsInclude: []string{"running", "fitness"}, InterestsExclude: []string{"gaming"}}},
+	} {
+		if _, err := e.targeting.SaveAudience(ctx, ws.ID, 0, a.name, a.spec); err != nil {
+			return err
+		}
+	}
+	return nil
 }

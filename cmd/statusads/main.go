@@ -6,6 +6,7 @@
 //	statusads demo               create the demo workspace once, then serve it
 //	statusads user create --email E --workspace W --role R
 //	statusads token create --workspace W --name N --scopes all|read|feed|events
+//	statusads profiles generate --workspace W --count N [--seed S]
 package main
 
 import (
@@ -25,6 +26,7 @@ import (
 	"github.com/statusads/statusads/internal/config"
 	"github.com/statusads/statusads/internal/db"
 	"github.com/statusads/statusads/migrations"
+	"github.com/statusads/statusads/targeting"
 	"gorm.io/gorm"
 )
 
@@ -43,19 +45,21 @@ const usage = `usage:
   statusads demo                 create the demo workspace once and serve it
   statusads user create --email E --workspace W --role admin|marketer|manager|scheduler|viewer
   statusads token create --workspace W --name N --scopes all|read|feed|events[,…]
+  statusads profiles generate --workspace W --count N [--seed S]   synthetic profiles for tests and benchmarks
 
 Configuration comes from environment variables; see README.md.`
 
 // env is everything a command needs, opened once.
 type env struct {
-	cfg      config.Config
-	log      *slog.Logger
-	db       *gorm.DB
-	accounts *accounts.Service
-	clock    clock.Clock
-	stdin    io.Reader
-	stdout   io.Writer
-	stderr   io.Writer
+	cfg       config.Config
+	log       *slog.Logger
+	db        *gorm.DB
+	accounts  *accounts.Service
+	targeting *targeting.Service
+	clock     clock.Clock
+	stdin     io.Reader
+	stdout    io.Writer
+	stderr    io.Writer
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -67,7 +71,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
-	case "serve", "migrate", "demo", "user", "token":
+	case "serve", "migrate", "demo", "user", "token", "profiles":
 	default:
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}
@@ -100,6 +104,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return e.userCommand(ctx, args)
 	case "token":
 		return e.tokenCommand(ctx, args)
+	case "profiles":
+		return e.profilesCommand(ctx, args)
 	}
 	return nil
 }
@@ -142,7 +148,8 @@ func open(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) (*env,
 		log.Info("Applied migrations", "count", n, "schema_version", migrations.Latest())
 	}
 	svc := accounts.NewService(g, clk, accounts.Options{SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax})
-	return &env{cfg: cfg, log: log, db: g, accounts: svc, clock: clk, stdin: stdin, stdout: stdout, stderr: stderr}, nil
+	tgt := targeting.NewService(g, clk, cfg.SecretKey, svc)
+	return &env{cfg: cfg, log: log, db: g, accounts: svc, targeting: tgt, clock: clk, stdin: stdin, stdout: stdout, stderr: stderr}, nil
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {

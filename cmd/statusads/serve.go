@@ -12,7 +12,7 @@ import (
 
 // serve runs the web server until ctx ends, then drains requests.
 func (e *env) serve(ctx context.Context, demo *web.DemoLogin) error {
-	app := web.New(web.Deps{Config: e.cfg, DB: e.db, Accounts: e.accounts, Log: e.log, Clock: e.clock, Demo: demo})
+	app := web.New(web.Deps{Config: e.cfg, DB: e.db, Accounts: e.accounts, Targeting: e.targeting, Log: e.log, Clock: e.clock, Demo: demo})
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s (STATUSADS_ADDR): %w", e.cfg.Addr, err)

@@ -171,8 +171,12 @@ var appCatalog = map[string]map[string]string{
 	"validation.invalid_date":       {"en": "Use a date like 2026-11-25.", "de": "Verwenden Sie ein Datum wie 2026-11-25."},
 }
 
-func init() {
-	for k, v := range appCatalog {
+func init() { merge(appCatalog) }
+
+// merge adds a section's texts to the catalog; a key defined twice is a
+// programming error caught at start.
+func merge(section map[string]map[string]string) {
+	for k, v := range section {
 		if _, dup := catalog[k]; dup {
 			panic("i18n: key defined twice: " + k)
 		}
