@@ -135,52 +135,22 @@ func (s *Service) RecordConsentTx(ctx context.Context, tx *gorm.DB, workspaceID,
 	if err := tx.Where("workspace_id = ? AND profile_id = ?", workspaceID, profileID).Find(&states).Error; err != nil {
 		return nil, err
 	}
-	current := map[[2]string]ConsentState{}
-	for _, st := range states {
-		current[[2]string{fmt.Sprint(int(st.Purpose)), string(st.LegalBasis)}] = st
-	}
+	current := stateMap(states)
 	actor := accounts.ActorFrom(ctx).Label
-	granted, li, withdrawn := p.GrantedMask, p.LIMask, p.WithdrawnMask
-	var out []ConsentEvent
-	revoke := false
-	for _, c := range changes {
-		key := [2]string{fmt.Sprint(int(c.Purpose)), string(c.Basis)}
-		prev, had := current[key]
-		if had && prev.Granted == c.Granted {
-			continue
-		}
-		ev := ConsentEvent{WorkspaceID: workspaceID, ProfileID: profileID, Purpose: c.Purpose, Granted: c.Granted, LegalBasis: c.Basis,
-			Source: c.Source, NoticeVersion: c.NoticeVersion, Evidence: c.Evidence, Actor: actor, OccurredAt: c.OccurredAt, CreatedAt: now}
-		if err := tx.Create(&ev).Error; err != nil {
-			return nil, fmt.Errorf("targeting: ledger: %w", err)
-		}
-		st := ConsentState{WorkspaceID: workspaceID, ProfileID: profileID, Purpose: c.Purpose, Granted: c.Granted, LegalBasis: c.Basis, EventID: ev.ID, OccurredAt: c.OccurredAt}
-		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&st).Error; err != nil {
-			return nil, fmt.Errorf("targeting: consent state: %w", err)
-		}
-		current[key] = st
-		out = append(out, ev)
-		bit := c.Purpose.bit()
-		if c.Basis == BasisLegitimateInterest {
-			li = setBit(li, bit, c.Granted)
-		} else {
-			granted = setBit(granted, bit, c.Granted)
-			// Withdrawn means granted before and taken back; a first "no"
-			// is a refusal, counted as no consent.
-			if !c.Granted && had && prev.Granted {
-				withdrawn |= bit
-				revoke = true
-			} else if c.Granted {
-				withdrawn &^= bit
-			}
-		}
-		if !c.Granted && c.Basis == BasisLegitimateInterest && had && prev.Granted {
-			revoke = true
-		}
-	}
+	out, masks, revoke := transition(current, consentMasks{p.GrantedMask, p.LIMask, p.WithdrawnMask}, changes)
 	if len(out) == 0 {
 		return nil, nil
 	}
+	for i := range out {
+		out[i].WorkspaceID, out[i].ProfileID, out[i].Actor, out[i].CreatedAt = workspaceID, profileID, actor, now
+	}
+	if err := tx.Create(&out).Error; err != nil {
+		return nil, fmt.Errorf("targeting: ledger: %w", err)
+	}
+	if err := upsertStates(tx, out); err != nil {
+		return nil, err
+	}
+	granted, li, withdrawn := masks.granted, masks.li, masks.withdrawn
 	if err := tx.Model(&Profile{}).Where("workspace_id = ? AND id = ?", workspaceID, profileID).
 		Updates(map[string]any{"granted_mask": granted, "li_mask": li, "withdrawn_mask": withdrawn, "updated_at": now}).Error; err != nil {
 		return nil, fmt.Errorf("targeting: consent masks: %w", err)
@@ -191,6 +161,92 @@ func (s *Service) RecordConsentTx(ctx context.Context, tx *gorm.DB, workspaceID,
 		}
 	}
 	return out, nil
+}
+
+type consentKey struct {
+	purpose Purpose
+	basis   Basis
+}
+
+type consentMasks struct{ granted, li, withdrawn int64 }
+
+func stateMap(states []ConsentState) map[consentKey]ConsentState {
+	m := make(map[consentKey]ConsentState, len(states))
+	for _, st := range states {
+		m[consentKey{st.Purpose, st.LegalBasis}] = st
+	}
+	return m
+}
+
+// transition is the consent state machine, shared by RecordConsentTx and
+// the batched import: it applies checked changes to a person's current state
+// and masks, and returns the ledger entries to append (without ids and
+// actor), the masks after, and whether something granted was taken back. A
+// change that repeats the current state yields no entry. current is updated.
+func transition(current map[consentKey]ConsentState, m consentMasks, changes []ConsentChange) ([]ConsentEvent, consentMasks, bool) {
+	var out []ConsentEvent
+	revoke := false
+	for _, c := range changes {
+		key := consentKey{c.Purpose, c.Basis}
+		prev, had := current[key]
+		if had && prev.Granted == c.Granted {
+			continue
+		}
+		out = append(out, ConsentEvent{Purpose: c.Purpose, Granted: c.Granted, LegalBasis: c.Basis, Source: c.Source,
+			NoticeVersion: c.NoticeVersion, Evidence: c.Evidence, OccurredAt: c.OccurredAt})
+		current[key] = ConsentState{Purpose: c.Purpose, Granted: c.Granted, LegalBasis: c.Basis, OccurredAt: c.OccurredAt}
+		bit := c.Purpose.bit()
+		wasGranted := had && prev.Granted
+		if c.Basis == BasisLegitimateInterest {
+			m.li = setBit(m.li, bit, c.Granted)
+			revoke = revoke || (!c.Granted && wasGranted)
+			continue
+		}
+		m.granted = setBit(m.granted, bit, c.Granted)
+		// Withdrawn means granted before and taken back; a first "no" is a
+		// refusal, counted as no consent.
+		switch {
+		case !c.Granted && wasGranted:
+			m.withdrawn |= bit
+			revoke = true
+		case c.Granted:
+			m.withdrawn &^= bit
+		}
+	}
+	return out, m, revoke
+}
+
+// upsertStates makes the written entries the current state: for each
+// purpose and basis the last entry wins.
+func upsertStates(tx *gorm.DB, events []ConsentEvent) error {
+	if len(events) == 0 {
+		return nil
+	}
+	type key struct {
+		profile int64
+		purpose Purpose
+		basis   Basis
+	}
+	last := map[key]int{}
+	for i, e := range events {
+		last[key{e.ProfileID, e.Purpose, e.LegalBasis}] = i
+	}
+	states := make([]ConsentState, 0, len(last))
+	for i, e := range events {
+		if last[key{e.ProfileID, e.Purpose, e.LegalBasis}] != i {
+			continue
+		}
+		states = append(states, ConsentState{WorkspaceID: e.WorkspaceID, ProfileID: e.ProfileID, Purpose: e.Purpose, Granted: e.Granted,
+			LegalBasis: e.LegalBasis, EventID: e.ID, OccurredAt: e.OccurredAt})
+	}
+	err := tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "workspace_id"}, {Name: "profile_id"}, {Name: "purpose"}, {Name: "legal_basis"}},
+		DoUpdates: clause.AssignmentColumns([]string{"granted", "event_id", "occurred_at"}),
+	}).CreateInBatches(states, 500).Error
+	if err != nil {
+		return fmt.Errorf("targeting: consent state: %w", err)
+	}
+	return nil
 }
 
 func setBit(mask, bit int64, on bool) int64 {

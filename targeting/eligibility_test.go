@@ -20,7 +20,7 @@ import (
 var now = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
 type fixture struct {
-	t    *testing.T
+	t    testing.TB
 	g    *gorm.DB
 	svc  *targeting.Service
 	acc  *accounts.Service
@@ -36,7 +36,7 @@ func (h *recordingHook) ProfileRevoked(ctx context.Context, tx *gorm.DB, ws, pro
 	return nil
 }
 
-func newFixture(t *testing.T, g *gorm.DB) *fixture {
+func newFixture(t testing.TB, g *gorm.DB) *fixture {
 	t.Helper()
 	clk := clock.NewManual(now)
 	acc := accounts.NewService(g, clk, accounts.Options{BcryptCost: bcrypt.MinCost})
