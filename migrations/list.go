@@ -215,5 +215,92 @@ CREATE TABLE import_errors (
 	PRIMARY KEY (workspace_id, job_id, line, col)
 );
 `},
+	// Version 3 keeps profile_cells: live profiles counted by every
+	// attribute the eligibility rule reads except interests. Triggers keep
+	// it exact in the transaction of every profile change, whatever code
+	// path made it, so that a reach estimate reads thousands of cells
+	// instead of millions of profiles.
+	{Version: 3, Name: "profile cells", Postgres: `
+CREATE TABLE profile_cells (
+	workspace_id BIGINT NOT NULL,
+	country TEXT NOT NULL,
+	region TEXT NOT NULL,
+	language TEXT NOT NULL,
+	birth_year INTEGER,
+	birth_key INTEGER NOT NULL,
+	granted_mask INTEGER NOT NULL,
+	li_mask INTEGER NOT NULL,
+	withdrawn_mask INTEGER NOT NULL,
+	objected BOOLEAN NOT NULL,
+	n BIGINT NOT NULL,
+	PRIMARY KEY (workspace_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected)
+)
+--;
+CREATE FUNCTION profile_cells_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'UPDATE'
+		AND (OLD.erased_at IS NULL) = (NEW.erased_at IS NULL)
+		AND (OLD.objected_at IS NULL) = (NEW.objected_at IS NULL)
+		AND OLD.country = NEW.country AND OLD.region = NEW.region AND OLD.language = NEW.language
+		AND OLD.birth_year IS NOT DISTINCT FROM NEW.birth_year
+		AND OLD.granted_mask = NEW.granted_mask AND OLD.li_mask = NEW.li_mask AND OLD.withdrawn_mask = NEW.withdrawn_mask THEN
+		RETURN NULL;
+	END IF;
+	IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.erased_at IS NULL THEN
+		INSERT INTO profile_cells (workspace_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n) VALUES (OLD.workspace_id, OLD.country, OLD.region, OLD.language, OLD.birth_year, COALESCE(OLD.birth_year, 0), OLD.granted_mask, OLD.li_mask, OLD.withdrawn_mask, OLD.objected_at IS NOT NULL, -1)
+		ON CONFLICT (workspace_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected) DO UPDATE SET n = profile_cells.n + EXCLUDED.n;
+	END IF;
+	IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.erased_at IS NULL THEN
+		INSERT INTO profile_cells (workspace_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n) VALUES (NEW.workspace_id, NEW.country, NEW.region, NEW.language, NEW.birth_year, COALESCE(NEW.birth_year, 0), NEW.granted_mask, NEW.li_mask, NEW.withdrawn_mask, NEW.objected_at IS NOT NULL, 1)
+		ON CONFLICT (workspace_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected) DO UPDATE SET n = profile_cells.n + EXCLUDED.n;
+	END IF;
+	RETURN NULL;
+END
+$$
+--;
+CREATE TRIGGER profiles_cells AFTER INSERT OR UPDATE OR DELETE ON profiles FOR EACH ROW EXECUTE FUNCTION profile_cells_apply()
+--;
+INSERT INTO profile_cells (workspace_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n)
+SELECT workspace_id, country, region, language, birth_year, COALESCE(birth_year, 0), granted_mask, li_mask, withdrawn_mask, objected_at IS NOT NULL, COUNT(*)
+FROM profiles WHERE erased_at IS NULL
+GROUP BY workspace_id, country, region, language, birth_year, granted_mask, li_mask, withdrawn_mask, objected_at IS NOT NULL`, SQLite: `
+CREATE TABLE profile_cells (
+	workspace_id BIGINT NOT NULL,
+	country TEXT NOT NULL,
+	region TEXT NOT NULL,
+	language TEXT NOT NULL,
+	birth_year INTEGER,
+	birth_key INTEGER NOT NULL,
+	granted_mask INTEGER NOT NULL,
+	li_mask INTEGER NOT NULL,
+	withdrawn_mask INTEGER NOT NULL,
+	objected INTEGER NOT NULL,
+	n BIGINT NOT NULL,
+	PRIMARY KEY (workspace_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected)
+)
+--;
+CREATE TRIGGER profiles_cells_insert AFTER INSERT ON profiles WHEN NEW.erased_at IS NULL BEGIN
+	INSERT INTO profile_cells (workspace_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n) VALUES (NEW.workspace_id, NEW.country, NEW.region, NEW.language, NEW.birth_year, COALESCE(NEW.birth_year, 0), NEW.granted_mask, NEW.li_mask, NEW.withdrawn_mask, NEW.objected_at IS NOT NULL, 1)
+	ON CONFLICT (workspace_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected) DO UPDATE SET n = n + excluded.n;
+END
+--;
+CREATE TRIGGER profiles_cells_delete AFTER DELETE ON profiles WHEN OLD.erased_at IS NULL BEGIN
+	INSERT INTO profile_cells (workspace_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n) VALUES (OLD.workspace_id, OLD.country, OLD.region, OLD.language, OLD.birth_year, COALESCE(OLD.birth_year, 0), OLD.granted_mask, OLD.li_mask, OLD.withdrawn_mask, OLD.objected_at IS NOT NULL, -1)
+	ON CONFLICT (workspace_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected) DO UPDATE SET n = n + excluded.n;
+END
+--;
+CREATE TRIGGER profiles_cells_update AFTER UPDATE ON profiles
+WHEN NOT ((OLD.erased_at IS NULL) = (NEW.erased_at IS NULL) AND (OLD.objected_at IS NULL) = (NEW.objected_at IS NULL)
+	AND OLD.country = NEW.country AND OLD.region = NEW.region AND OLD.language = NEW.language AND OLD.birth_year IS NEW.birth_year
+	AND OLD.granted_mask = NEW.granted_mask AND OLD.li_mask = NEW.li_mask AND OLD.withdrawn_mask = NEW.withdrawn_mask) BEGIN
+	INSERT INTO profile_cells (workspace_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n) SELECT OLD.workspace_id, OLD.country, OLD.region, OLD.language, OLD.birth_year, COALESCE(OLD.birth_year, 0), OLD.granted_mask, OLD.li_mask, OLD.withdrawn_mask, OLD.objected_at IS NOT NULL, -1 WHERE OLD.erased_at IS NULL
+	ON CONFLICT (workspace_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected) DO UPDATE SET n = n + excluded.n;
+	INSERT INTO profile_cells (workspace_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n) SELECT NEW.workspace_id, NEW.country, NEW.region, NEW.language, NEW.birth_year, COALESCE(NEW.birth_year, 0), NEW.granted_mask, NEW.li_mask, NEW.withdrawn_mask, NEW.objected_at IS NOT NULL, 1 WHERE NEW.erased_at IS NULL
+	ON CONFLICT (workspace_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected) DO UPDATE SET n = n + excluded.n;
+END
+--;
+INSERT INTO profile_cells (workspace_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n)
+SELECT workspace_id, country, region, language, birth_year, COALESCE(birth_year, 0), granted_mask, li_mask, withdrawn_mask, objected_at IS NOT NULL, COUNT(*)
+FROM profiles WHERE erased_at IS NULL
+GROUP BY workspace_id, country, region, language, birth_year, granted_mask, li_mask, withdrawn_mask, objected_at IS NOT NULL`},
 }
-

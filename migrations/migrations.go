@@ -28,6 +28,32 @@ type Migration struct {
 	Version int
 	Name    string
 	SQL     string
+	// Postgres and SQLite, when set, replace SQL for that dialect (functions
+	// and triggers are spelled differently). Their statements are separated
+	// by lines holding only "--;", because bodies contain semicolons.
+	Postgres string
+	SQLite   string
+}
+
+// sqlFor returns the migration's statements for a dialect.
+func (m Migration) sqlFor(d db.Dialect) []string {
+	switch {
+	case d == db.Postgres && m.Postgres != "":
+		return splitMarked(m.Postgres)
+	case d == db.SQLite && m.SQLite != "":
+		return splitMarked(m.SQLite)
+	}
+	return splitStatements(Expand(m.SQL, d))
+}
+
+func splitMarked(sql string) []string {
+	var out []string
+	for _, s := range strings.Split(sql, "\n--;\n") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // ErrSchemaTooNew means the database was migrated by a newer statusads.
@@ -140,7 +166,7 @@ func Up(ctx context.Context, g *gorm.DB, now func() time.Time) (int, error) {
 			continue
 		}
 		err := conn.Transaction(func(tx *gorm.DB) error {
-			for _, stmt := range splitStatements(Expand(m.SQL, d)) {
+			for _, stmt := range m.sqlFor(d) {
 				if err := tx.Exec(stmt).Error; err != nil {
 					return fmt.Errorf("%.80s…: %w", strings.TrimSpace(stmt), err)
 				}

@@ -135,27 +135,45 @@ func (s *Service) compile(ctx context.Context, workspaceID int64, sp Spec, at ti
 	return c, nil
 }
 
-// target is the conjunction of the criteria, NULL-safe.
-func (c compiled) target() part {
-	if len(c.criteria) == 0 {
-		return part{"target", "1 = 1", nil}
-	}
+// isInterest tells the criteria that need a person's interest set from those
+// that profile_cells can answer.
+func (p part) isInterest() bool { return strings.HasPrefix(p.name, "interests_") }
+
+// target is the conjunction of the criteria, NULL-safe; withInterests false
+// leaves out the interest criteria.
+func (c compiled) target(withInterests bool) part {
 	var sqls []string
 	var args []any
 	for _, p := range c.criteria {
+		if p.isInterest() && !withInterests {
+			continue
+		}
 		sqls = append(sqls, "("+p.sql+")")
 		args = append(args, p.args...)
+	}
+	if len(sqls) == 0 {
+		return part{"target", "1 = 1", nil}
 	}
 	return part{"target", strings.Join(sqls, " AND "), args}
 }
 
+func (c compiled) hasInterests() bool {
+	for _, p := range c.criteria {
+		if p.isInterest() {
+			return true
+		}
+	}
+	return false
+}
+
 // bucket is a CASE expression naming the first reason that excludes a
-// profile, or "eligible".
-func (c compiled) bucket() (string, []any) {
-	t := c.target()
+// profile, or "eligible". objected is the SQL that says a row objected
+// (profiles and profile_cells spell it differently).
+func (c compiled) bucket(objected string, withInterests bool) (string, []any) {
+	t := c.target(withInterests)
 	var args []any
 	b := &strings.Builder{}
-	b.WriteString("CASE WHEN profiles.objected_at IS NOT NULL THEN 'objected'")
+	fmt.Fprintf(b, "CASE WHEN %s THEN 'objected'", objected)
 	fmt.Fprintf(b, " WHEN NOT COALESCE((%s), FALSE) THEN 'out_of_target'", t.sql)
 	args = append(args, t.args...)
 	for _, p := range []struct {
@@ -175,7 +193,7 @@ func (c compiled) bucket() (string, []any) {
 
 // eligibleWhere is the condition for eligible profiles, for set-based use.
 func (c compiled) eligibleWhere() (string, []any) {
-	t := c.target()
+	t := c.target(true)
 	sql := fmt.Sprintf("profiles.workspace_id = ? AND profiles.erased_at IS NULL AND profiles.objected_at IS NULL AND (%s) AND (%s) AND NOT (%s) AND NOT (%s)",
 		t.sql, c.consentOK.sql, c.minor.sql, c.unknownAge.sql)
 	args := []any{c.workspaceID}
@@ -214,33 +232,131 @@ func (s *Service) Estimate(ctx context.Context, workspaceID int64, sp Spec) (Est
 }
 
 // EstimateAt counts a spec's reach at a moment.
+//
+// Without interest criteria it reads profile_cells only (see migration 3):
+// the same bucket expression over cells, weighted by their counts. With
+// interests it reads the cells for the people who objected and for the
+// total, and the profiles themselves only for the people whose interests
+// pass (an include list is driven by the profile_interests index; an
+// exclude-only list subtracts the people who have an excluded interest).
 func (s *Service) EstimateAt(ctx context.Context, workspaceID int64, sp Spec, at time.Time) (Estimate, error) {
 	c, err := s.compile(ctx, workspaceID, sp, at)
 	if err != nil {
 		return Estimate{}, err
 	}
-	bucket, args := c.bucket()
+	cells, err := s.cellBuckets(ctx, c)
+	if err != nil {
+		return Estimate{}, err
+	}
+	if !c.hasInterests() {
+		return newEstimate(c.tier, cells), nil
+	}
+	var include, exclude []part
+	for _, p := range c.criteria {
+		switch p.name {
+		case "interests_include":
+			include = append(include, p)
+		case "interests_exclude":
+			exclude = append(exclude, p)
+		}
+	}
+	var passing map[Reason]int64
+	if len(include) > 0 {
+		// People who pass every interest criterion, scanned directly.
+		passing, err = s.profileBuckets(ctx, c, append(include, exclude...))
+	} else {
+		// Everyone minus the people who have an excluded interest: the
+		// exclude criterion is "NOT EXISTS", its negation "EXISTS".
+		neg := part{"has_excluded", strings.TrimPrefix(exclude[0].sql, "NOT "), exclude[0].args}
+		var having map[Reason]int64
+		having, err = s.profileBuckets(ctx, c, []part{neg})
+		passing = map[Reason]int64{}
+		for r, n := range cells {
+			passing[r] = n - having[r]
+		}
+	}
+	if err != nil {
+		return Estimate{}, err
+	}
+	var total int64
+	for _, n := range cells {
+		total += n
+	}
+	out := map[Reason]int64{ReasonObjected: cells[ReasonObjected]}
+	inTarget := int64(0)
+	for r, n := range passing {
+		if r == ReasonObjected || r == ReasonOutOfTarget {
+			continue
+		}
+		out[r] = n
+		inTarget += n
+	}
+	out[ReasonOutOfTarget] = total - cells[ReasonObjected] - inTarget
+	return newEstimate(c.tier, out), nil
+}
+
+// cellBuckets counts profile_cells by bucket, ignoring interest criteria.
+func (s *Service) cellBuckets(ctx context.Context, c compiled) (map[Reason]int64, error) {
+	bucket, args := c.bucket("profiles.objected", false)
+	q := fmt.Sprintf("SELECT bucket, SUM(n) AS n FROM (SELECT %s AS bucket, n FROM profile_cells profiles WHERE profiles.workspace_id = ?) b GROUP BY bucket", bucket)
+	return s.sumBuckets(ctx, q, append(args, c.workspaceID))
+}
+
+// profileBuckets counts live profiles that satisfy extra by bucket, ignoring
+// interest criteria in the bucket itself.
+func (s *Service) profileBuckets(ctx context.Context, c compiled, extra []part) (map[Reason]int64, error) {
+	bucket, args := c.bucket("profiles.objected_at IS NOT NULL", false)
+	where := "profiles.workspace_id = ? AND profiles.erased_at IS NULL"
+	args = append(args, c.workspaceID)
+	for _, p := range extra {
+		where += " AND (" + p.sql + ")"
+		args = append(args, p.args...)
+	}
+	q := fmt.Sprintf("SELECT bucket, COUNT(*) AS n FROM (SELECT %s AS bucket FROM profiles WHERE %s) b GROUP BY bucket", bucket, where)
+	return s.sumBuckets(ctx, q, args)
+}
+
+func (s *Service) sumBuckets(ctx context.Context, q string, args []any) (map[Reason]int64, error) {
 	var rows []struct {
 		Bucket string
 		N      int64
 	}
-	q := fmt.Sprintf("SELECT bucket, COUNT(*) AS n FROM (SELECT %s AS bucket FROM profiles WHERE profiles.workspace_id = ? AND profiles.erased_at IS NULL) b GROUP BY bucket", bucket)
-	if err := s.db.WithContext(ctx).Raw(q, append(args, workspaceID)...).Scan(&rows).Error; err != nil {
-		return Estimate{}, fmt.Errorf("targeting: estimate: %w", err)
+	if err := s.db.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("targeting: estimate: %w", err)
 	}
-	e := Estimate{Excluded: map[Reason]int64{}, Tier: c.tier}
-	for _, r := range ExclusionOrder {
-		e.Excluded[r] = 0
-	}
+	out := map[Reason]int64{}
 	for _, r := range rows {
-		e.Total += r.N
-		if Reason(r.Bucket) == reasonEligible {
-			e.Eligible = r.N
-		} else {
-			e.Excluded[Reason(r.Bucket)] = r.N
-		}
+		out[Reason(r.Bucket)] += r.N
 	}
-	return e, nil
+	return out, nil
+}
+
+func newEstimate(tier Tier, buckets map[Reason]int64) Estimate {
+	e := Estimate{Excluded: map[Reason]int64{}, Tier: tier}
+	for _, r := range ExclusionOrder {
+		e.Excluded[r] = buckets[r]
+		e.Total += buckets[r]
+	}
+	e.Eligible = buckets[reasonEligible]
+	e.Total += e.Eligible
+	return e
+}
+
+// estimateScan counts a spec's reach by scanning every profile with the full
+// bucket expression. It is the reference the cell-based estimate is tested
+// against, not used in production.
+func (s *Service) estimateScan(ctx context.Context, workspaceID int64, sp Spec, at time.Time) (Estimate, error) {
+	c, err := s.compile(ctx, workspaceID, sp, at)
+	if err != nil {
+		return Estimate{}, err
+	}
+	bucket, args := c.bucket("profiles.objected_at IS NOT NULL", true)
+	q := fmt.Sprintf("SELECT bucket, COUNT(*) AS n FROM (SELECT %s AS bucket FROM profiles WHERE profiles.workspace_id = ? AND profiles.erased_at IS NULL) b GROUP BY bucket", bucket)
+	buckets, err := s.sumBuckets(ctx, q, append(args, workspaceID))
+	if err != nil {
+		return Estimate{}, err
+	}
+	return newEstimate(c.tier, buckets), nil
 }
 
 // Explanation says whether one profile is eligible for a spec, and every
