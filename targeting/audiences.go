@@ -42,6 +42,9 @@ func (s *Service) SaveAudience(ctx context.Context, workspaceID, id int64, name 
 	} else if len([]rune(name)) > 120 {
 		ps.add("name", "too_long", "")
 	}
+	if err := s.ensureInterests(ctx, workspaceID); err != nil {
+		return Audience{}, err
+	}
 	sp, err := s.Validate(ctx, workspaceID, sp)
 	if ve, ok := err.(*ValidationError); ok {
 		ps = append(ps, ve.Problems...)

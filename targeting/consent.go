@@ -82,7 +82,7 @@ func (c *ConsentChange) check(now time.Time) error {
 	if len(c.NoticeVersion) > 100 {
 		ps.add("notice_version", "too_long", "")
 	}
-	if len(c.Evidence) > 10000 {
+	if len(c.Evidence) > 64<<10 {
 		ps.add("evidence", "too_long", "")
 	}
 	if c.OccurredAt.IsZero() {
@@ -160,6 +160,13 @@ func (s *Service) RecordConsentTx(ctx context.Context, tx *gorm.DB, workspaceID,
 			return nil, err
 		}
 	}
+	summary := make([]map[string]any, len(out))
+	for i, e := range out {
+		summary[i] = map[string]any{"purpose": e.Purpose, "granted": e.Granted, "legal_basis": e.LegalBasis, "source": e.Source, "ledger_id": e.ID}
+	}
+	if err := s.audit.Audit(ctx, tx, workspaceID, "profile.consent", "profile", profileID, nil, summary); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -189,7 +196,10 @@ func transition(current map[consentKey]ConsentState, m consentMasks, changes []C
 	for _, c := range changes {
 		key := consentKey{c.Purpose, c.Basis}
 		prev, had := current[key]
-		if had && prev.Granted == c.Granted {
+		// A statement that repeats the current state, or that was made
+		// before the choice now on record (a late import, a stale TC
+		// string), changes nothing and is not appended.
+		if had && (prev.Granted == c.Granted || c.OccurredAt.Before(prev.OccurredAt)) {
 			continue
 		}
 		out = append(out, ConsentEvent{Purpose: c.Purpose, Granted: c.Granted, LegalBasis: c.Basis, Source: c.Source,

@@ -354,3 +354,26 @@ func TestProfilesAreTenantIsolated(t *testing.T) {
 		}
 	})
 }
+
+func TestLateStatementsDoNotOverrideNewerChoices(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, g *gorm.DB) {
+		f := newFixture(t, g)
+		id := f.person("late", "DE", "de", 1990, nil)
+		newer, older := now.Add(-time.Hour), now.Add(-48*time.Hour)
+		if _, err := f.svc.RecordConsent(f.ctx, f.ws, id, []targeting.ConsentChange{{Purpose: targeting.PurposeBasicAds, Granted: true, Source: "cmp", OccurredAt: newer}}); err != nil {
+			t.Fatal(err)
+		}
+		evs, err := f.svc.RecordConsent(f.ctx, f.ws, id, []targeting.ConsentChange{{Purpose: targeting.PurposeBasicAds, Granted: false, Source: "import", OccurredAt: older}})
+		if err != nil || len(evs) != 0 {
+			t.Fatalf("a stale refusal was recorded: %v %v", evs, err)
+		}
+		if est, _ := f.svc.Estimate(f.ctx, f.ws, targeting.Spec{}); est.Eligible != 1 {
+			t.Fatalf("stale statement changed eligibility: %+v", est)
+		}
+		var audits int64
+		g.Table("audit_entries").Where("workspace_id = ? AND action = 'profile.consent' AND object_id = ?", f.ws, fmt.Sprint(id)).Count(&audits)
+		if audits != 1 {
+			t.Fatalf("consent changes audited %d times, want 1", audits)
+		}
+	})
+}

@@ -95,6 +95,14 @@ func ProblemMessage(p Problem) string {
 		return fmt.Sprintf("%s: malformed: %s", p.Field, p.Arg)
 	case "erased":
 		return "this person was erased"
+	case "invalid_category":
+		return fmt.Sprintf("%s: %q is not a category (use none, health, religion, politics, sexual_orientation, ethnicity, trade_union or genetic_biometric)", p.Field, p.Arg)
+	case "invalid_basis":
+		return fmt.Sprintf("%s: %q is not a legal basis (use consent or legitimate_interest)", p.Field, p.Arg)
+	case "invalid_character":
+		return fmt.Sprintf("%s: must not contain %q", p.Field, p.Arg)
+	case "invalid_format":
+		return fmt.Sprintf("%s: %q is not a supported format (use csv or ndjson)", p.Field, p.Arg)
 	}
 	if p.Arg != "" {
 		return fmt.Sprintf("%s: %s (%s)", p.Field, p.Code, p.Arg)

@@ -417,12 +417,6 @@ func (imp *importer) writeBatch(ctx context.Context, tx *gorm.DB, rows []ImportR
 	for _, p := range pend {
 		in := ProfileInput{Country: p.row.Country, Region: p.row.Region, Language: p.row.Language, BirthYear: p.row.BirthYear}
 		e := byRef[p.ref]
-		if e != nil && e.ErasedAt != nil {
-			imp.errs = append(imp.errs, RowError{Line: p.row.Line, Column: string(p.kind), Message: "this person was erased"})
-			imp.job.Failed++
-			p.outcome = -1
-			continue
-		}
 		var cur map[consentKey]ConsentState
 		masks := consentMasks{}
 		if e != nil {
@@ -518,7 +512,7 @@ func (imp *importer) writeBatch(ctx context.Context, tx *gorm.DB, rows []ImportR
 func (imp *importer) writeInterests(tx *gorm.DB, pend []*pendingRow) error {
 	var existingIDs []int64
 	for _, p := range pend {
-		if p.row.Interests != nil && p.outcome >= 0 && p.outcome != Created {
+		if p.row.Interests != nil && p.outcome != Created {
 			existingIDs = append(existingIDs, p.profile.ID)
 		}
 	}
@@ -536,7 +530,7 @@ func (imp *importer) writeInterests(tx *gorm.DB, pend []*pendingRow) error {
 	var clear []int64
 	var insert []map[string]any
 	for _, p := range pend {
-		if p.row.Interests == nil || p.outcome < 0 {
+		if p.row.Interests == nil {
 			continue
 		}
 		want := make([]int64, 0, len(p.row.Interests))

@@ -3,6 +3,7 @@ package targeting
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -73,8 +74,9 @@ func NormaliseInterestName(n string) string {
 	return strings.ToLower(strings.Join(strings.Fields(n), " "))
 }
 
-// Interests lists the workspace's interests, seeding the defaults the first
-// time the list is empty.
+// Interests lists the workspace's interests. A workspace that never stored
+// any sees the default list (with id 0); it is written on the first change
+// that needs ids (ensureInterests), so that reading changes nothing.
 func (s *Service) Interests(ctx context.Context, workspaceID int64) ([]Interest, error) {
 	var out []Interest
 	if err := s.db.WithContext(ctx).Where("workspace_id = ?", workspaceID).Order("name").Find(&out).Error; err != nil {
@@ -83,22 +85,31 @@ func (s *Service) Interests(ctx context.Context, workspaceID int64) ([]Interest,
 	if len(out) > 0 {
 		return out, nil
 	}
-	now := s.now()
-	seed := make([]Interest, len(defaultInterests))
-	for i, in := range defaultInterests {
-		seed[i] = Interest{WorkspaceID: workspaceID, Name: in.Name, Category: in.Category, CreatedAt: now}
+	for _, in := range defaultInterests {
+		out = append(out, Interest{WorkspaceID: workspaceID, Name: in.Name, Category: in.Category})
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// ensureInterests stores the default list in a workspace that has none.
+func (s *Service) ensureInterests(ctx context.Context, workspaceID int64) error {
+	now := s.now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&Interest{}).Where("workspace_id = ?", workspaceID).Count(&n).Error; err != nil || n > 0 {
 			return err
 		}
+		seed := make([]Interest, len(defaultInterests))
+		for i, in := range defaultInterests {
+			seed[i] = Interest{WorkspaceID: workspaceID, Name: in.Name, Category: in.Category, CreatedAt: now}
+		}
 		return tx.Create(&seed).Error
 	})
 	if err != nil && !db.IsUniqueViolation(err) {
-		return nil, fmt.Errorf("targeting: seed interests: %w", err)
+		return fmt.Errorf("targeting: seed interests: %w", err)
 	}
-	return s.Interests(ctx, workspaceID)
+	return nil
 }
 
 // CreateInterest adds an interest with its category.
@@ -119,7 +130,7 @@ func (s *Service) CreateInterest(ctx context.Context, workspaceID int64, name st
 	if err := ps.err(); err != nil {
 		return Interest{}, err
 	}
-	if _, err := s.Interests(ctx, workspaceID); err != nil { // make sure the defaults exist first
+	if err := s.ensureInterests(ctx, workspaceID); err != nil {
 		return Interest{}, err
 	}
 	in := Interest{WorkspaceID: workspaceID, Name: name, Category: cat, CreatedAt: s.now()}
@@ -141,15 +152,18 @@ func (s *Service) interestsByName(ctx context.Context, workspaceID int64, names 
 	if len(names) == 0 {
 		return out, nil
 	}
-	if _, err := s.Interests(ctx, workspaceID); err != nil {
+	all, err := s.Interests(ctx, workspaceID)
+	if err != nil {
 		return nil, err
 	}
-	var rows []Interest
-	if err := s.db.WithContext(ctx).Where("workspace_id = ? AND name IN ?", workspaceID, names).Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("targeting: interests: %w", err)
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
 	}
-	for _, r := range rows {
-		out[r.Name] = r
+	for _, r := range all {
+		if want[r.Name] {
+			out[r.Name] = r
+		}
 	}
 	return out, nil
 }

@@ -78,7 +78,9 @@ func (Erasure) TableName() string { return "erasures" }
 // interests, the consent ledger and state go; the profile row stays as a
 // tombstone without its reference so that aggregate counts keep their
 // meaning; an erasure record says that it happened, when and by whom.
-// Revocation hooks run first, in the same transaction.
+// Revocation hooks run first, in the same transaction. Nothing is kept to
+// recognise the person by, so a later import that names them again creates
+// a new profile, which needs fresh consent like anyone else's.
 func (s *Service) Erase(ctx context.Context, workspaceID, profileID int64, via string) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		p, err := s.profileTx(tx, workspaceID, profileID)

@@ -67,8 +67,9 @@ func (s *Service) Ref(workspaceID int64, id Identity) string {
 	return makeRef(refKey(s.secret, workspaceID), id.Kind, id.Value)
 }
 
-// Lookup finds the profile of a phone number (read in the given country when
-// national) or an external id. Erased profiles are not found.
+// Lookup finds the profile of an identity: a phone number already in E.164
+// (normalise it with NormalisePhone first) or an external id. Erased
+// profiles are not found.
 func (s *Service) Lookup(ctx context.Context, workspaceID int64, id Identity) (Profile, error) {
 	var p Profile
 	err := s.db.WithContext(ctx).Where("workspace_id = ? AND ref = ? AND erased_at IS NULL", workspaceID, s.Ref(workspaceID, id)).Take(&p).Error
@@ -170,8 +171,6 @@ func (s *Service) UpsertProfile(ctx context.Context, tx *gorm.DB, workspaceID in
 		}
 	case err != nil:
 		return p, 0, fmt.Errorf("targeting: find profile: %w", err)
-	case p.ErasedAt != nil:
-		return p, 0, fmt.Errorf("targeting: profile %d: %w", p.ID, ErrErased)
 	default:
 		before := p
 		applyInput(&p, in)
@@ -261,6 +260,9 @@ func (s *Service) setInterests(tx *gorm.DB, workspaceID, profileID int64, names 
 // InterestIDs maps the workspace's usable (non-special) interest names to
 // ids, for imports.
 func (s *Service) InterestIDs(ctx context.Context, workspaceID int64) (map[string]int64, map[string]Category, error) {
+	if err := s.ensureInterests(ctx, workspaceID); err != nil {
+		return nil, nil, err
+	}
 	all, err := s.Interests(ctx, workspaceID)
 	if err != nil {
 		return nil, nil, err

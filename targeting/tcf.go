@@ -146,3 +146,34 @@ func parseTCCore(data []byte) (md tcCore, err error) {
 	}
 	return md, nil
 }
+
+// Changes turns a decoded TC string into ledger changes: every recorded
+// purpose on the consent basis (a purpose the string does not grant is a
+// "no"), plus the legitimate-interest signals for purposes 2 and 7, the only
+// ones that may rest on it. The raw string is the evidence. The choice's
+// time is the string's last update, never before its creation and never
+// after now: device clocks are often wrong, and the ledger does not record
+// choices in the future (the string itself stays the evidence of what the
+// device claimed).
+func (tc TCConsent) Changes(source, notice string, now time.Time) []ConsentChange {
+	if source == "" {
+		source = "tc_string"
+	}
+	at := tc.LastUpdated
+	if at.Before(tc.Created) {
+		at = tc.Created
+	}
+	if at.After(now) {
+		at = now
+	}
+	changes := make([]ConsentChange, 0, len(Purposes)+len(legitimateInterestPurposes))
+	for _, p := range Purposes {
+		changes = append(changes, ConsentChange{Purpose: p, Granted: tc.Consents[p], Basis: BasisConsent,
+			Source: source, NoticeVersion: notice, Evidence: tc.Raw, OccurredAt: at})
+	}
+	for _, p := range legitimateInterestPurposes {
+		changes = append(changes, ConsentChange{Purpose: p, Granted: tc.LegitimateInterest[p], Basis: BasisLegitimateInterest,
+			Source: source, NoticeVersion: notice, Evidence: tc.Raw, OccurredAt: at})
+	}
+	return changes
+}

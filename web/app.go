@@ -49,10 +49,12 @@ func New(d Deps) *fiber.App {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		BodyLimit:             8 << 20,
+		// Imports of a million profiles are tens of megabytes; every other
+		// route is held to smallBody by limitBody.
+		BodyLimit: importBodyLimit,
 	})
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
-	app.Use(s.requestContext, s.securityHeaders, s.accessLog)
+	app.Use(s.requestContext, s.securityHeaders, s.accessLog, limitBody)
 	s.routes(app)
 	return app
 }
@@ -82,7 +84,7 @@ func (s *server) routes(app *fiber.App) {
 	api.Delete("/profiles/:id", write, s.apiEraseProfile)
 	api.Get("/interests", read, s.apiListInterests)
 	api.Post("/interests", write, s.apiCreateInterest)
-	api.Post("/audiences/estimate", read, s.apiEstimateAudience)
+	api.Post("/audiences/estimate", s.apiQuery, s.apiEstimateAudience)
 	api.Post("/audiences", write, s.apiCreateAudience)
 	api.Get("/audiences/:id", read, s.apiShowAudience)
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -254,6 +254,32 @@ func (s *server) apiAuth(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// apiQuery admits tokens with the read scope to a POST that only reads (a
+// reach estimate takes its spec as a body).
+func (s *server) apiQuery(c *fiber.Ctx) error {
+	if !state(c).Token.HasScope(accounts.ScopeRead) {
+		return apiError(c, fiber.StatusForbidden, "insufficient_scope", "this token lacks the read scope", "")
+	}
+	return c.Next()
+}
+
+const (
+	importBodyLimit = 256 << 20
+	smallBody       = 2 << 20
+)
+
+// limitBody refuses large bodies everywhere but the two import routes.
+func limitBody(c *fiber.Ctx) error {
+	if c.Request().Header.ContentLength() > smallBody {
+		switch c.Path() {
+		case "/audiences/imports", "/api/v1/profiles/import":
+		default:
+			return fiber.ErrRequestEntityTooLarge
+		}
+	}
+	return c.Next()
+}
+
 // apiScope checks the token's scope. A "read" token may only GET.
 func (s *server) apiScope(sc accounts.Scope) fiber.Handler {
 	return func(c *fiber.Ctx) error {
