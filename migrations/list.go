@@ -303,4 +303,8 @@ INSERT INTO profile_cells (workspace_id, country, region, language, birth_year, 
 SELECT workspace_id, country, region, language, birth_year, COALESCE(birth_year, 0), granted_mask, li_mask, withdrawn_mask, objected_at IS NOT NULL, COUNT(*)
 FROM profiles WHERE erased_at IS NULL
 GROUP BY workspace_id, country, region, language, birth_year, granted_mask, li_mask, withdrawn_mask, objected_at IS NOT NULL`},
+	{Version: 4, Name: "import heartbeat", SQL: `
+ALTER TABLE import_jobs ADD COLUMN heartbeat_at {{TS}};
+CREATE INDEX import_jobs_running_idx ON import_jobs (status, heartbeat_at);
+`},
 }

@@ -32,6 +32,7 @@ type ImportJob struct {
 	Message        string     `json:"message,omitempty"` // why a failed job failed as a whole
 	Actor          string     `json:"-"`
 	CreatedAt      time.Time  `json:"created_at"`
+	HeartbeatAt    *time.Time `json:"-"`
 	FinishedAt     *time.Time `json:"finished_at,omitempty"`
 }
 
@@ -83,8 +84,9 @@ func (s *Service) CreateImportJob(ctx context.Context, workspaceID int64, format
 	if format != "csv" && format != "ndjson" {
 		return ImportJob{}, &ValidationError{Problems: []Problem{{Field: "format", Code: "invalid_format", Arg: format}}}
 	}
+	now := s.now()
 	j := ImportJob{WorkspaceID: workspaceID, Status: ImportRunning, Format: format, Filename: truncate(filename, 200), TotalBytes: totalBytes,
-		Actor: accounts.ActorFrom(ctx).Label, CreatedAt: s.now()}
+		Actor: accounts.ActorFrom(ctx).Label, CreatedAt: now, HeartbeatAt: &now}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&j).Error; err != nil {
 			return fmt.Errorf("targeting: create import: %w", err)
@@ -92,6 +94,22 @@ func (s *Service) CreateImportJob(ctx context.Context, workspaceID int64, format
 		return s.audit.Audit(ctx, tx, workspaceID, "import.start", "import", j.ID, nil, map[string]any{"format": format, "filename": j.Filename, "bytes": totalBytes})
 	})
 	return j, err
+}
+
+// importStale is how long a running import may go without writing a batch
+// before it counts as interrupted.
+const importStale = 10 * time.Minute
+
+// FailInterruptedImports marks imports whose server stopped mid-way as
+// failed. Every instance may run it: a live import writes a batch (and its
+// heartbeat) far more often than importStale.
+func (s *Service) FailInterruptedImports(ctx context.Context) (int64, error) {
+	now := s.now()
+	res := s.db.WithContext(ctx).Model(&ImportJob{}).
+		Where("status = ? AND (heartbeat_at IS NULL OR heartbeat_at < ?)", ImportRunning, now.Add(-importStale)).
+		Updates(map[string]any{"status": ImportFailed, "finished_at": now,
+			"message": "the import was interrupted (the server stopped); rows written before are kept, and importing the file again adds only the rest"})
+	return res.RowsAffected, res.Error
 }
 
 // ImportJob returns an import of the workspace.
@@ -264,7 +282,7 @@ func (imp *importer) flush(ctx context.Context, rows []ImportRow) error {
 			return err
 		}
 		return tx.Model(&ImportJob{}).Where("workspace_id = ? AND id = ?", imp.ws, imp.job.ID).Updates(map[string]any{
-			"processed_bytes": imp.job.ProcessedBytes, "rows_seen": imp.job.RowsSeen, "imported": imp.job.Imported,
+			"heartbeat_at": imp.s.now(), "processed_bytes": imp.job.ProcessedBytes, "rows_seen": imp.job.RowsSeen, "imported": imp.job.Imported,
 			"updated": imp.job.Updated, "unchanged": imp.job.Unchanged, "failed": imp.job.Failed,
 		}).Error
 	})

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/statusads/statusads/internal/testdb"
 	"github.com/statusads/statusads/targeting"
@@ -111,6 +112,27 @@ func TestImportRefusesBadFilesWhole(t *testing.T) {
 		}
 		if _, err := f.svc.ImportJob(f.ctx, f.ws+1000, j.ID); !errors.Is(err, targeting.ErrNotFound) {
 			t.Fatalf("import of another workspace: %v", err)
+		}
+	})
+}
+
+func TestInterruptedImportsAreMarkedFailed(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, g *gorm.DB) {
+		f := newFixture(t, g)
+		j, err := f.svc.CreateImportJob(f.ctx, f.ws, "csv", "big.csv", 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := f.svc.FailInterruptedImports(f.ctx); n != 0 {
+			t.Fatal("a fresh import was swept")
+		}
+		g.Model(&targeting.ImportJob{}).Where("id = ?", j.ID).Update("heartbeat_at", now.Add(-11*time.Minute))
+		if n, err := f.svc.FailInterruptedImports(f.ctx); n != 1 || err != nil {
+			t.Fatalf("swept %d, %v", n, err)
+		}
+		j, _ = f.svc.ImportJob(f.ctx, f.ws, j.ID)
+		if j.Status != targeting.ImportFailed || !strings.Contains(j.Message, "interrupted") {
+			t.Fatalf("job: %+v", j)
 		}
 	})
 }

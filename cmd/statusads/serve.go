@@ -42,13 +42,18 @@ func (e *env) serve(ctx context.Context, demo *web.DemoLogin) error {
 // housekeeping removes expired sessions; every instance may run it, the
 // deletes are idempotent.
 func (e *env) housekeeping(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
+	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
 	for {
 		if n, err := e.accounts.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
 			e.log.Warn("Purging sessions failed", "error", err.Error())
 		} else if n > 0 {
 			e.log.Info("Purged expired sessions", "count", n)
+		}
+		if n, err := e.targeting.FailInterruptedImports(ctx); err != nil && ctx.Err() == nil {
+			e.log.Warn("Sweeping interrupted imports failed", "error", err.Error())
+		} else if n > 0 {
+			e.log.Warn("Marked interrupted imports as failed", "count", n)
 		}
 		select {
 		case <-ctx.Done():
