@@ -24,7 +24,7 @@ type ImportJob struct {
 	Filename       string     `json:"filename"`
 	TotalBytes     int64      `json:"total_bytes"`
 	ProcessedBytes int64      `json:"processed_bytes"`
-	RowsSeen       int64      `json:"rows"`
+	RowsSeen       int64      `json:"rows"` // data rows so far: imported + updated + unchanged + failed
 	Imported       int64      `json:"imported"`
 	Updated        int64      `json:"updated"`
 	Unchanged      int64      `json:"unchanged"`
@@ -169,7 +169,6 @@ func (s *Service) RunImport(ctx context.Context, workspaceID, jobID int64, r io.
 		imp.errs = append(imp.errs, rowErrs...)
 		j.Failed += countLines(rowErrs)
 		if err == nil {
-			j.RowsSeen++
 			batch = append(batch, row)
 		}
 		if len(batch) == importBatch || (err != nil && len(batch) > 0) || len(imp.errs) >= importBatch {
@@ -184,7 +183,7 @@ func (s *Service) RunImport(ctx context.Context, workspaceID, jobID int64, r io.
 		}
 		if err != nil {
 			var fe *FileError
-			if errors.As(err, &fe) && j.RowsSeen+j.Failed > 0 {
+			if errors.As(err, &fe) && j.Imported+j.Updated+j.Unchanged+j.Failed > 0 {
 				// Parsing had to stop part-way: what was read is kept, and
 				// the reason is the job's message.
 				j.Message = fe.Message
@@ -201,6 +200,7 @@ func (s *Service) RunImport(ctx context.Context, workspaceID, jobID int64, r io.
 		return s.failImport(ctx, j, err)
 	}
 	now := s.now()
+	j.RowsSeen = j.Imported + j.Updated + j.Unchanged + j.Failed
 	j.Status, j.FinishedAt = ImportDone, &now
 	if j.TotalBytes < j.ProcessedBytes {
 		j.TotalBytes = j.ProcessedBytes
@@ -278,6 +278,8 @@ func (imp *importer) flush(ctx context.Context, rows []ImportRow) error {
 		if err := imp.writeBatch(ctx, tx, first); err != nil {
 			return err
 		}
+		j := imp.job
+		j.RowsSeen = j.Imported + j.Updated + j.Unchanged + j.Failed
 		if err := imp.storeErrors(tx); err != nil {
 			return err
 		}

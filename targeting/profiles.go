@@ -35,6 +35,12 @@ type Profile struct {
 
 func (Profile) TableName() string { return "profiles" }
 
+// Granted reports whether the profile currently grants p by consent.
+func (p Profile) Granted(pu Purpose) bool { return p.GrantedMask&pu.bit() != 0 }
+
+// Withdrew reports whether the profile granted p and then took it back.
+func (p Profile) Withdrew(pu Purpose) bool { return p.WithdrawnMask&pu.bit() != 0 }
+
 // Identity says who a profile is: a phone number (E.164) or an external id.
 type Identity struct {
 	Kind  RefKind
