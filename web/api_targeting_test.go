@@ -186,7 +186,7 @@ func TestAPIImportProfiles(t *testing.T) {
 		res := a.importCSV(importFile)
 		expect(t, res, http.StatusOK)
 		s := decodeBody[importSummary](t, res)
-		if s.Status != "done" || s.Rows != 2 || s.Imported != 2 || s.Updated != 0 || s.Unchanged != 0 || s.Failed != 1 {
+		if s.Status != "done" || s.Rows != 3 || s.Imported != 2 || s.Updated != 0 || s.Unchanged != 0 || s.Failed != 1 {
 			t.Fatalf("first import: %+v", s)
 		}
 		if len(s.Errors) != 1 || s.Errors[0].Line != 4 || s.Errors[0].Column != "phone" || s.Errors[0].Message == "" {
@@ -210,7 +210,7 @@ func TestAPIImportProfiles(t *testing.T) {
 			Errors                            []struct{ Line int64 }
 		}](t, res)
 		if job.ID != s.ImportID || job.Status != "done" || job.Format != "csv" || job.Filename != "crm.csv" || job.Progress != 100 ||
-			job.Rows != 2 || job.Imported != 2 || job.Failed != 1 || len(job.Errors) != 1 || job.Errors[0].Line != 4 {
+			job.Rows != 3 || job.Imported != 2 || job.Failed != 1 || len(job.Errors) != 1 || job.Errors[0].Line != 4 {
 			t.Fatalf("import job: %+v", job)
 		}
 
