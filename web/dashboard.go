@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/statusads/statusads/accounts"
+	"github.com/statusads/statusads/targeting"
 	"github.com/statusads/statusads/web/i18n"
 	"github.com/statusads/statusads/web/views"
 )
@@ -36,10 +37,18 @@ func (s *server) showDashboard(c *fiber.Ctx) error {
 		recent = recent[:8]
 	}
 	d := views.DashboardProps{Members: int64(len(members)), ActiveTokens: active, Changes7d: int64(len(week)), Recent: recent}
+	if sess.Role.Can(accounts.PermViewAudiences) {
+		est, err := s.Targeting.Estimate(ctx, wsID, targeting.Spec{})
+		if err != nil {
+			return err
+		}
+		d.ShowAudience, d.Profiles, d.Reachable = true, est.Total, est.Eligible
+	}
 	if sess.Role.Can(accounts.PermManageWorkspace) {
 		d.Steps = []views.Step{
 			{Label: i18n.T(st.Lang, "dashboard.step_workspace"), Href: "/settings", Done: true},
 			{Label: i18n.T(st.Lang, "dashboard.step_team"), Href: "/settings/users", Done: len(members) > 1},
+			{Label: i18n.T(st.Lang, "dashboard.step_import"), Href: "/audiences/imports", Done: d.Profiles > 0},
 			{Label: i18n.T(st.Lang, "dashboard.step_token"), Href: "/settings/tokens", Done: active > 0},
 		}
 	} else {
