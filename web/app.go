@@ -52,11 +52,23 @@ func New(d Deps) *fiber.App {
 		// Imports of a million profiles are tens of megabytes; every other
 		// route is held to smallBody by limitBody.
 		BodyLimit: importBodyLimit,
+		// Behind a reverse proxy, c.IP() is the client the proxy names;
+		// the header is believed only from the configured proxies.
+		EnableTrustedProxyCheck: len(d.Config.TrustedProxies) > 0,
+		TrustedProxies:          d.Config.TrustedProxies,
+		ProxyHeader:             proxyHeader(d.Config.TrustedProxies),
 	})
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
 	app.Use(s.requestContext, s.securityHeaders, s.accessLog, limitBody)
 	s.routes(app)
 	return app
+}
+
+func proxyHeader(proxies []string) string {
+	if len(proxies) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }
 
 // routes is the one table of every route. Each page route names the

@@ -30,6 +30,11 @@ type Config struct {
 	SecureCookies bool          // STATUSADS_COOKIE_SECURE, default: true when BaseURL is https
 	SessionIdle   time.Duration // STATUSADS_SESSION_IDLE
 	SessionMax    time.Duration // STATUSADS_SESSION_MAX
+	// TrustedProxies are the addresses (IPs or CIDRs) of reverse proxies
+	// whose X-Forwarded-For names the client (STATUSADS_TRUSTED_PROXIES).
+	// Login limits count by that client address; without proxies the
+	// connection's address counts.
+	TrustedProxies []string
 }
 
 // SQLitePath is the embedded database file used when DatabaseURL is empty.
@@ -124,6 +129,19 @@ func Load(getenv func(string) string, isTerminal bool) (Config, error) {
 				continue
 			}
 			*d.dst = dur
+		}
+	}
+
+	if v := strings.TrimSpace(getenv("STATUSADS_TRUSTED_PROXIES")); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			p = strings.TrimSpace(p)
+			if net.ParseIP(p) == nil {
+				if _, _, err := net.ParseCIDR(p); err != nil {
+					bad("STATUSADS_TRUSTED_PROXIES", "%q is not an IP address or CIDR range", p)
+					continue
+				}
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
 

@@ -45,6 +45,7 @@ func TestLoadRejectsBadValues(t *testing.T) {
 		{"missing key file", map[string]string{"STATUSADS_SECRET_KEY_FILE": "/nonexistent/key"}, "STATUSADS_SECRET_KEY_FILE"},
 		{"idle", map[string]string{"STATUSADS_SESSION_IDLE": "soon"}, "STATUSADS_SESSION_IDLE"},
 		{"cookie", map[string]string{"STATUSADS_COOKIE_SECURE": "maybe"}, "STATUSADS_COOKIE_SECURE"},
+		{"proxies", map[string]string{"STATUSADS_TRUSTED_PROXIES": "10.0.0.1, proxy.local"}, "STATUSADS_TRUSTED_PROXIES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
