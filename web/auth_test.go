@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -142,4 +143,20 @@ func TestLoginLimiterEngages(t *testing.T) {
 	if res.Header.Get("Retry-After") == "" || !strings.Contains(res.body, "Too many sign-in attempts") {
 		t.Fatalf("limited login: Retry-After %q body %.300s", res.Header.Get("Retry-After"), res.body)
 	}
+}
+
+// TestLoginLimiterCountsClientsBehindProxy: behind a trusted proxy the
+// address limit counts the client named in X-Forwarded-For, not the proxy.
+func TestLoginLimiterCountsClientsBehindProxy(t *testing.T) {
+	h := newHarness(t, testdb.SQLite(t), map[string]string{"STATUSADS_TRUSTED_PROXIES": "0.0.0.0/0,::/0"})
+	h.seed("ana@example.com", "Alpha", accounts.RoleAdmin)
+	attacker := h.client()
+	attacker.ip = "198.51.100.7"
+	for i := 0; i < 20; i++ {
+		attacker.post("/login", url.Values{"email": {fmt.Sprintf("user%d@example.com", i)}, "password": {"guess guess guess"}})
+	}
+	expect(t, attacker.post("/login", url.Values{"email": {"ana@example.com"}, "password": {testPassword}}), http.StatusTooManyRequests)
+	other := h.client()
+	other.ip = "203.0.113.9"
+	expect(t, other.post("/login", url.Values{"email": {"ana@example.com"}, "password": {testPassword}}), http.StatusSeeOther)
 }
