@@ -275,6 +275,15 @@ func (imp *importer) flush(ctx context.Context, rows []ImportRow) error {
 		first = append(first, r)
 	}
 	err := imp.s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if tx.Dialector.Name() == "postgres" {
+			// The batch queries are prepared once and run thousands of times;
+			// on a table whose statistics lag behind a large first import a
+			// generic plan scans instead of using the (workspace_id, ref)
+			// index. Plans made for the actual values always use it.
+			if err := tx.Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {
+				return err
+			}
+		}
 		if err := imp.writeBatch(ctx, tx, first); err != nil {
 			return err
 		}

@@ -32,17 +32,7 @@ func TestBrowserAudienceJourney(t *testing.T) {
 	tab, csp := startBrowser(t, ctx, execPath)
 
 	artifacts := t.ArtifactDir()
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(artifacts, name), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("Screenshot: %s", filepath.Join(artifacts, name))
-	}
+	shot := screenshotter(t, tab, artifacts)
 	defer func() {
 		if t.Failed() {
 			for _, m := range append(csp.otherErrors(), csp.violations()...) {

@@ -43,17 +43,7 @@ func TestBrowserJourney(t *testing.T) {
 	tab, csp := startBrowser(t, ctx, execPath)
 
 	artifacts := t.ArtifactDir()
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(artifacts, name), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("Screenshot: %s", filepath.Join(artifacts, name))
-	}
+	shot := screenshotter(t, tab, artifacts)
 	defer func() {
 		if t.Failed() && tab.Err() == nil {
 			if png, err := chromedp.Run(tab, chromedp.FullScreenshot(100)); err == nil {
@@ -408,5 +398,21 @@ func (b *browserSteps) wantText(id, want string) {
 	b.t.Helper()
 	if got := b.text(id); got != want {
 		b.t.Fatalf("%s = %q, want %q", id, got, want)
+	}
+}
+
+// screenshotter returns a function that saves a full-page screenshot of the
+// tab under dir with the given name.
+func screenshotter(t *testing.T, tab context.Context, dir string) func(name string) {
+	return func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("Screenshot: %s", filepath.Join(dir, name))
 	}
 }
