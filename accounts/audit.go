@@ -95,6 +95,13 @@ func (s *Service) ListAudit(ctx context.Context, workspaceID int64, f AuditFilte
 	return out, nil
 }
 
+// CountAudit counts a workspace's audit entries since a moment.
+func (s *Service) CountAudit(ctx context.Context, workspaceID int64, since time.Time) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&AuditEntry{}).Where("workspace_id = ? AND created_at >= ?", workspaceID, since.UTC()).Count(&n).Error
+	return n, err
+}
+
 // AuditEntry returns one entry of the workspace.
 func (s *Service) AuditEntry(ctx context.Context, workspaceID, id int64) (AuditEntry, error) {
 	var e AuditEntry

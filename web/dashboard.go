@@ -28,15 +28,15 @@ func (s *server) showDashboard(c *fiber.Ctx) error {
 			active++
 		}
 	}
-	week, err := s.Accounts.ListAudit(ctx, wsID, accounts.AuditFilter{From: s.Clock.Now().AddDate(0, 0, -7), Limit: 500})
+	changes, err := s.Accounts.CountAudit(ctx, wsID, s.Clock.Now().AddDate(0, 0, -7))
 	if err != nil {
 		return err
 	}
-	recent := week
-	if len(recent) > 8 {
-		recent = recent[:8]
+	recent, err := s.Accounts.ListAudit(ctx, wsID, accounts.AuditFilter{Limit: 8})
+	if err != nil {
+		return err
 	}
-	d := views.DashboardProps{Members: int64(len(members)), ActiveTokens: active, Changes7d: int64(len(week)), Recent: recent}
+	d := views.DashboardProps{Members: int64(len(members)), ActiveTokens: active, Changes7d: changes, Recent: recent}
 	if sess.Role.Can(accounts.PermViewAudiences) {
 		est, err := s.Targeting.Estimate(ctx, wsID, targeting.Spec{})
 		if err != nil {
