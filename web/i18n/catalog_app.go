@@ -43,7 +43,7 @@ var appCatalog = map[string]map[string]string{
 	"dashboard.tokens":          {"en": "Active API tokens", "de": "Aktive API-Tokens"},
 	"dashboard.changes_7d":      {"en": "Changes in the last 7 days", "de": "Änderungen der letzten 7 Tage"},
 	"dashboard.recent":          {"en": "Recent activity", "de": "Letzte Aktivität"},
-	"dashboard.recent_empty":    {"en": "Nothing has changed in this workspace this week.", "de": "In diesem Arbeitsbereich hat sich diese Woche nichts geändert."},
+	"dashboard.recent_empty":    {"en": "Nothing has changed in this workspace yet.", "de": "In diesem Arbeitsbereich hat sich noch nichts geändert."},
 	"dashboard.getting_started": {"en": "Getting started", "de": "Erste Schritte"},
 	"dashboard.done":            {"en": "Done", "de": "Erledigt"},
 	"dashboard.todo":            {"en": "To do", "de": "Offen"},
