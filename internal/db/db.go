@@ -52,15 +52,18 @@ func OpenPostgres(dsn string) (*gorm.DB, error) {
 // OpenSQLite opens (creating if needed) the SQLite file at path in WAL mode
 // with a busy timeout and foreign keys on.
 //
-// SQLite has a single writer. One pooled connection serialises all access in
-// this process, which turns "database is locked" races into plain queueing;
-// the embedded database is meant for one instance, PostgreSQL for more.
+// SQLite has a single writer and, in WAL mode, any number of readers.
+// Transactions begin IMMEDIATE, so a writer takes the write lock up front and
+// waits its turn (busy timeout) instead of failing when it would upgrade a
+// read lock; reads go on in parallel on the other pooled connections. The
+// embedded database is meant for one instance, PostgreSQL for more.
 func OpenSQLite(path string) (*gorm.DB, error) {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_txlock", "immediate")
 	dsn := "file:" + path + "?" + q.Encode()
 	g, err := gorm.Open(sqlite.Open(dsn), gormConfig())
 	if err != nil {
@@ -70,7 +73,8 @@ func OpenSQLite(path string) (*gorm.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	sqlDB.SetMaxOpenConns(1)
+	sqlDB.SetMaxOpenConns(4)
+	sqlDB.SetMaxIdleConns(4)
 	return g, nil
 }
 
