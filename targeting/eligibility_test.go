@@ -273,7 +273,7 @@ func TestSpecialCategoriesRejected(t *testing.T) {
 		if err != nil || a.Tier != targeting.TierPersonalised || a.Spec.Countries[0] != "DE" {
 			t.Fatalf("valid audience: %+v %v", a, err)
 		}
-		for _, bad := range []targeting.Spec{{Countries: []string{"XX"}}, {AgeMin: 40, AgeMax: 30}, {InterestsInclude: []string{"knitting"}}, {AgeMin: 16}} {
+		for _, bad := range []targeting.Spec{{Countries: []string{"XX"}}, {AgeMin: 40, AgeMax: 30}, {InterestsInclude: []string{"knitting"}}, {AgeMin: 16}, {AgeMax: 17}} {
 			if _, err := f.svc.Validate(f.ctx, f.ws, bad); err == nil {
 				t.Errorf("spec %+v accepted", bad)
 			}

@@ -109,6 +109,9 @@ func (s *Service) Validate(ctx context.Context, workspaceID int64, sp Spec) (Spe
 		// under 18 would promise a reach that cannot happen.
 		ps.add("age_min", "minors_excluded", fmt.Sprint(sp.AgeMin))
 	}
+	if sp.AgeMax > 0 && sp.AgeMax < 18 {
+		ps.add("age_max", "minors_excluded", fmt.Sprint(sp.AgeMax))
+	}
 	known, err := s.interestsByName(ctx, workspaceID, append(append([]string{}, sp.InterestsInclude...), sp.InterestsExclude...))
 	if err != nil {
 		return sp, err
