@@ -324,3 +324,25 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditActionsHaveNames: every action the services record has a name in
+// both languages, so the audit log never shows a raw identifier.
+func TestAuditActionsHaveNames(t *testing.T) {
+	re := regexp.MustCompile(`Audit\(ctx, tx, [a-zA-Z.]+, "([a-z_.]+)"`)
+	found := 0
+	for _, dir := range []string{"../accounts", "../targeting"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, f := range files {
+			b, _ := os.ReadFile(f)
+			for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+				found++
+				if !i18n.Has("audit.action." + m[1]) {
+					t.Errorf("%s: audit action %q has no name", f, m[1])
+				}
+			}
+		}
+	}
+	if found < 15 {
+		t.Fatalf("found only %d audit actions; the scan is broken", found)
+	}
+}
