@@ -307,4 +307,115 @@ GROUP BY workspace_id, country, region, language, birth_year, granted_mask, li_m
 ALTER TABLE import_jobs ADD COLUMN heartbeat_at {{TS}};
 CREATE INDEX import_jobs_running_idx ON import_jobs (status, heartbeat_at);
 `},
+	// Version 5 keeps interest_cells: like profile_cells, per interest, so
+	// that an audience of people with one given interest is counted from
+	// cells too. Triggers on profile_interests and on profiles keep it exact.
+	{Version: 5, Name: "interest cells", Postgres: `
+CREATE TABLE interest_cells (
+	workspace_id BIGINT NOT NULL,
+	interest_id BIGINT NOT NULL,
+	country TEXT NOT NULL,
+	region TEXT NOT NULL,
+	language TEXT NOT NULL,
+	birth_year INTEGER,
+	birth_key INTEGER NOT NULL,
+	granted_mask INTEGER NOT NULL,
+	li_mask INTEGER NOT NULL,
+	withdrawn_mask INTEGER NOT NULL,
+	objected BOOLEAN NOT NULL,
+	n BIGINT NOT NULL,
+	PRIMARY KEY (workspace_id, interest_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected)
+)
+--;
+CREATE FUNCTION interest_cells_link() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		INSERT INTO interest_cells (workspace_id, interest_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n)
+		SELECT p.workspace_id, NEW.interest_id, p.country, p.region, p.language, p.birth_year, COALESCE(p.birth_year, 0), p.granted_mask, p.li_mask, p.withdrawn_mask, p.objected_at IS NOT NULL, 1 FROM profiles p WHERE p.id = NEW.profile_id AND p.erased_at IS NULL
+		ON CONFLICT (workspace_id, interest_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected) DO UPDATE SET n = interest_cells.n + EXCLUDED.n;
+	ELSE
+		INSERT INTO interest_cells (workspace_id, interest_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n)
+		SELECT p.workspace_id, OLD.interest_id, p.country, p.region, p.language, p.birth_year, COALESCE(p.birth_year, 0), p.granted_mask, p.li_mask, p.withdrawn_mask, p.objected_at IS NOT NULL, -1 FROM profiles p WHERE p.id = OLD.profile_id AND p.erased_at IS NULL
+		ON CONFLICT (workspace_id, interest_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected) DO UPDATE SET n = interest_cells.n + EXCLUDED.n;
+	END IF;
+	RETURN NULL;
+END
+$$
+--;
+CREATE TRIGGER profile_interests_cells AFTER INSERT OR DELETE ON profile_interests FOR EACH ROW EXECUTE FUNCTION interest_cells_link()
+--;
+CREATE FUNCTION interest_cells_move() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF (OLD.erased_at IS NULL) = (NEW.erased_at IS NULL)
+		AND (OLD.objected_at IS NULL) = (NEW.objected_at IS NULL)
+		AND OLD.country = NEW.country AND OLD.region = NEW.region AND OLD.language = NEW.language
+		AND OLD.birth_year IS NOT DISTINCT FROM NEW.birth_year
+		AND OLD.granted_mask = NEW.granted_mask AND OLD.li_mask = NEW.li_mask AND OLD.withdrawn_mask = NEW.withdrawn_mask THEN
+		RETURN NULL;
+	END IF;
+	IF OLD.erased_at IS NULL THEN
+		INSERT INTO interest_cells (workspace_id, interest_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n)
+		SELECT OLD.workspace_id, pi.interest_id, OLD.country, OLD.region, OLD.language, OLD.birth_year, COALESCE(OLD.birth_year, 0), OLD.granted_mask, OLD.li_mask, OLD.withdrawn_mask, OLD.objected_at IS NOT NULL, -1 FROM profile_interests pi WHERE pi.workspace_id = OLD.workspace_id AND pi.profile_id = OLD.id
+		ON CONFLICT (workspace_id, interest_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected) DO UPDATE SET n = interest_cells.n + EXCLUDED.n;
+	END IF;
+	IF NEW.erased_at IS NULL THEN
+		INSERT INTO interest_cells (workspace_id, interest_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n)
+		SELECT NEW.workspace_id, pi.interest_id, NEW.country, NEW.region, NEW.language, NEW.birth_year, COALESCE(NEW.birth_year, 0), NEW.granted_mask, NEW.li_mask, NEW.withdrawn_mask, NEW.objected_at IS NOT NULL, 1 FROM profile_interests pi WHERE pi.workspace_id = NEW.workspace_id AND pi.profile_id = NEW.id
+		ON CONFLICT (workspace_id, interest_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected) DO UPDATE SET n = interest_cells.n + EXCLUDED.n;
+	END IF;
+	RETURN NULL;
+END
+$$
+--;
+CREATE TRIGGER profiles_interest_cells AFTER UPDATE ON profiles FOR EACH ROW EXECUTE FUNCTION interest_cells_move()
+--;
+INSERT INTO interest_cells (workspace_id, interest_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n)
+SELECT p.workspace_id, pi.interest_id, p.country, p.region, p.language, p.birth_year, COALESCE(p.birth_year, 0), p.granted_mask, p.li_mask, p.withdrawn_mask, p.objected_at IS NOT NULL, COUNT(*)
+FROM profile_interests pi JOIN profiles p ON p.id = pi.profile_id AND p.workspace_id = pi.workspace_id
+WHERE p.erased_at IS NULL
+GROUP BY p.workspace_id, pi.interest_id, p.country, p.region, p.language, p.birth_year, p.granted_mask, p.li_mask, p.withdrawn_mask, p.objected_at IS NOT NULL`, SQLite: `
+CREATE TABLE interest_cells (
+	workspace_id BIGINT NOT NULL,
+	interest_id BIGINT NOT NULL,
+	country TEXT NOT NULL,
+	region TEXT NOT NULL,
+	language TEXT NOT NULL,
+	birth_year INTEGER,
+	birth_key INTEGER NOT NULL,
+	granted_mask INTEGER NOT NULL,
+	li_mask INTEGER NOT NULL,
+	withdrawn_mask INTEGER NOT NULL,
+	objected INTEGER NOT NULL,
+	n BIGINT NOT NULL,
+	PRIMARY KEY (workspace_id, interest_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected)
+)
+--;
+CREATE TRIGGER profile_interests_cells_insert AFTER INSERT ON profile_interests BEGIN
+	INSERT INTO interest_cells (workspace_id, interest_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n)
+	SELECT p.workspace_id, NEW.interest_id, p.country, p.region, p.language, p.birth_year, COALESCE(p.birth_year, 0), p.granted_mask, p.li_mask, p.withdrawn_mask, p.objected_at IS NOT NULL, 1 FROM profiles p WHERE p.id = NEW.profile_id AND p.erased_at IS NULL
+	ON CONFLICT (workspace_id, interest_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected) DO UPDATE SET n = n + excluded.n;
+END
+--;
+CREATE TRIGGER profile_interests_cells_delete AFTER DELETE ON profile_interests BEGIN
+	INSERT INTO interest_cells (workspace_id, interest_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n)
+	SELECT p.workspace_id, OLD.interest_id, p.country, p.region, p.language, p.birth_year, COALESCE(p.birth_year, 0), p.granted_mask, p.li_mask, p.withdrawn_mask, p.objected_at IS NOT NULL, -1 FROM profiles p WHERE p.id = OLD.profile_id AND p.erased_at IS NULL
+	ON CONFLICT (workspace_id, interest_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected) DO UPDATE SET n = n + excluded.n;
+END
+--;
+CREATE TRIGGER profiles_interest_cells AFTER UPDATE ON profiles WHEN NOT ((OLD.erased_at IS NULL) = (NEW.erased_at IS NULL) AND (OLD.objected_at IS NULL) = (NEW.objected_at IS NULL)
+	AND OLD.country = NEW.country AND OLD.region = NEW.region AND OLD.language = NEW.language AND OLD.birth_year IS NEW.birth_year
+	AND OLD.granted_mask = NEW.granted_mask AND OLD.li_mask = NEW.li_mask AND OLD.withdrawn_mask = NEW.withdrawn_mask) BEGIN
+	INSERT INTO interest_cells (workspace_id, interest_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n)
+	SELECT OLD.workspace_id, pi.interest_id, OLD.country, OLD.region, OLD.language, OLD.birth_year, COALESCE(OLD.birth_year, 0), OLD.granted_mask, OLD.li_mask, OLD.withdrawn_mask, OLD.objected_at IS NOT NULL, -1 FROM profile_interests pi WHERE pi.workspace_id = OLD.workspace_id AND pi.profile_id = OLD.id AND OLD.erased_at IS NULL
+	ON CONFLICT (workspace_id, interest_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected) DO UPDATE SET n = n + excluded.n;
+	INSERT INTO interest_cells (workspace_id, interest_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n)
+	SELECT NEW.workspace_id, pi.interest_id, NEW.country, NEW.region, NEW.language, NEW.birth_year, COALESCE(NEW.birth_year, 0), NEW.granted_mask, NEW.li_mask, NEW.withdrawn_mask, NEW.objected_at IS NOT NULL, 1 FROM profile_interests pi WHERE pi.workspace_id = NEW.workspace_id AND pi.profile_id = NEW.id AND NEW.erased_at IS NULL
+	ON CONFLICT (workspace_id, interest_id, country, region, language, birth_key, granted_mask, li_mask, withdrawn_mask, objected) DO UPDATE SET n = n + excluded.n;
+END
+--;
+INSERT INTO interest_cells (workspace_id, interest_id, country, region, language, birth_year, birth_key, granted_mask, li_mask, withdrawn_mask, objected, n)
+SELECT p.workspace_id, pi.interest_id, p.country, p.region, p.language, p.birth_year, COALESCE(p.birth_year, 0), p.granted_mask, p.li_mask, p.withdrawn_mask, p.objected_at IS NOT NULL, COUNT(*)
+FROM profile_interests pi JOIN profiles p ON p.id = pi.profile_id AND p.workspace_id = pi.workspace_id
+WHERE p.erased_at IS NULL
+GROUP BY p.workspace_id, pi.interest_id, p.country, p.region, p.language, p.birth_year, p.granted_mask, p.li_mask, p.withdrawn_mask, p.objected_at IS NOT NULL`},
 }

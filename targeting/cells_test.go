@@ -25,6 +25,9 @@ func TestEstimateMatchesFullScan(t *testing.T) {
 			{AgeMin: 25, AgeMax: 45},
 			{Countries: []string{"NL"}, AgeMin: 18},
 			{InterestsInclude: []string{"coffee", "food"}},
+			{InterestsInclude: []string{"coffee"}},
+			{Countries: []string{"DE"}, AgeMin: 30, InterestsInclude: []string{"running"}},
+			{InterestsExclude: []string{"gaming"}},
 			{InterestsInclude: []string{"sport"}, InterestsExclude: []string{"gaming"}},
 			{InterestsExclude: []string{"gaming", "cars"}},
 			{Countries: []string{"DE"}, AgeMax: 30, InterestsExclude: []string{"music"}},
@@ -62,7 +65,7 @@ func TestEstimateMatchesFullScan(t *testing.T) {
 					{Purpose: targeting.PurposePersonalisedAds, Granted: true, Source: "test"}, {Purpose: targeting.PurposeBasicAds, Granted: true, Source: "test"}})
 			}
 		}
-		runImport(t, f, "csv", "external_id,country,birth_year,consent_2\nsynthetic-11-3,AT,1999,yes\nsynthetic-11-5,FR,2012,no\nnew-person,DE,1980,yes\n")
+		runImport(t, f, "csv", "external_id,country,birth_year,interests,consent_2\nsynthetic-11-3,AT,1999,coffee|gaming,yes\nsynthetic-11-5,FR,2012,,no\nnew-person,DE,1980,running,yes\nsynthetic-11-7,DE,1970,coffee,yes\n")
 		check("after changes")
 	})
 }

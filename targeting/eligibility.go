@@ -234,11 +234,12 @@ func (s *Service) Estimate(ctx context.Context, workspaceID int64, sp Spec) (Est
 // EstimateAt counts a spec's reach at a moment.
 //
 // Without interest criteria it reads profile_cells only (see migration 3):
-// the same bucket expression over cells, weighted by their counts. With
-// interests it reads the cells for the people who objected and for the
-// total, and the profiles themselves only for the people whose interests
-// pass (an include list is driven by the profile_interests index; an
-// exclude-only list subtracts the people who have an excluded interest).
+// the same bucket expression over cells, weighted by their counts. With one
+// interest to include, or one to exclude, it reads interest_cells too
+// (migration 5). With several it reads the cells for the people who objected
+// and for the total, and the profiles themselves only for the people whose
+// interests pass (an include list is driven by the profile_interests index;
+// an exclude-only list subtracts the people who have an excluded interest).
 func (s *Service) EstimateAt(ctx context.Context, workspaceID int64, sp Spec, at time.Time) (Estimate, error) {
 	c, err := s.compile(ctx, workspaceID, sp, at)
 	if err != nil {
@@ -261,15 +262,24 @@ func (s *Service) EstimateAt(ctx context.Context, workspaceID int64, sp Spec, at
 		}
 	}
 	var passing map[Reason]int64
-	if len(include) > 0 {
+	switch {
+	case len(include) > 0 && len(exclude) == 0 && len(interestIDs(include[0])) == 1:
+		// One interest: its cells hold exactly these people.
+		passing, err = s.interestCellBuckets(ctx, c, interestIDs(include[0])[0])
+	case len(include) > 0:
 		// People who pass every interest criterion, scanned directly.
 		passing, err = s.profileBuckets(ctx, c, append(include, exclude...))
-	} else {
-		// Everyone minus the people who have an excluded interest: the
-		// exclude criterion is "NOT EXISTS", its negation "EXISTS".
-		neg := part{"has_excluded", strings.TrimPrefix(exclude[0].sql, "NOT "), exclude[0].args}
+	default:
+		// Everyone minus the people who have an excluded interest: from the
+		// interest's cells when there is one, else by a scan (the exclude
+		// criterion is "NOT EXISTS", its negation "EXISTS").
 		var having map[Reason]int64
-		having, err = s.profileBuckets(ctx, c, []part{neg})
+		if ids := interestIDs(exclude[0]); len(ids) == 1 {
+			having, err = s.interestCellBuckets(ctx, c, ids[0])
+		} else {
+			neg := part{"has_excluded", strings.TrimPrefix(exclude[0].sql, "NOT "), exclude[0].args}
+			having, err = s.profileBuckets(ctx, c, []part{neg})
+		}
 		passing = map[Reason]int64{}
 		for r, n := range cells {
 			passing[r] = n - having[r]
@@ -300,6 +310,20 @@ func (s *Service) cellBuckets(ctx context.Context, c compiled) (map[Reason]int64
 	bucket, args := c.bucket("profiles.objected", false)
 	q := fmt.Sprintf("SELECT bucket, SUM(n) AS n FROM (SELECT %s AS bucket, n FROM profile_cells profiles WHERE profiles.workspace_id = ?) b GROUP BY bucket", bucket)
 	return s.sumBuckets(ctx, q, append(args, c.workspaceID))
+}
+
+// interestIDs are the interest ids an interest criterion names.
+func interestIDs(p part) []int64 {
+	ids, _ := p.args[0].([]int64)
+	return ids
+}
+
+// interestCellBuckets counts, by bucket, the live people who have one
+// interest, from interest_cells, ignoring interest criteria in the bucket.
+func (s *Service) interestCellBuckets(ctx context.Context, c compiled, interestID int64) (map[Reason]int64, error) {
+	bucket, args := c.bucket("profiles.objected", false)
+	q := fmt.Sprintf("SELECT bucket, SUM(n) AS n FROM (SELECT %s AS bucket, n FROM interest_cells profiles WHERE profiles.workspace_id = ? AND profiles.interest_id = ?) b GROUP BY bucket", bucket)
+	return s.sumBuckets(ctx, q, append(args, c.workspaceID, interestID))
 }
 
 // profileBuckets counts live profiles that satisfy extra by bucket, ignoring
