@@ -19,11 +19,15 @@
 //
 // Eligibility lives in eligibility.go and nowhere else. compile() turns a
 // spec, the workspace's settings and a moment into SQL conditions; the
-// estimate counts profiles per first exclusion reason with them, Explain
+// estimate counts people per first exclusion reason with them, Explain
 // evaluates each condition for one person, and Eligible returns the query the
-// push uses with INSERT … SELECT. The scan reads the consent masks on the
-// profile row rather than joining the state table, which is what keeps an
-// estimate over a million profiles to one pass.
+// push uses with INSERT … SELECT. The conditions read the consent masks on
+// the profile row rather than joining the state table. For the estimate the
+// same conditions run over profile_cells and interest_cells (migrations 3
+// and 5): live people counted by every attribute the rule reads, kept exact
+// by triggers in the transaction of every change, so that a reach estimate
+// over a million people reads thousands of rows. Specs with several
+// interests still read the matching people themselves.
 //
 // Withdrawal, objection and erasure call the RevocationHooks inside the
 // transaction that records them, so that the delivery work can revoke live
