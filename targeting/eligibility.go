@@ -237,9 +237,9 @@ func (s *Service) Estimate(ctx context.Context, workspaceID int64, sp Spec) (Est
 // the same bucket expression over cells, weighted by their counts. With one
 // interest to include, or one to exclude, it reads interest_cells too
 // (migration 5). With several it reads the cells for the people who objected
-// and for the total, and the profiles themselves only for the people whose
-// interests pass (an include list is driven by the profile_interests index;
-// an exclude-only list subtracts the people who have an excluded interest).
+// and for the total, and profile_interests for the people whose interests
+// pass (migration 6 keeps the rule's attributes on those rows); an
+// exclude-only list subtracts the people who have an excluded interest.
 func (s *Service) EstimateAt(ctx context.Context, workspaceID int64, sp Spec, at time.Time) (Estimate, error) {
 	c, err := s.compile(ctx, workspaceID, sp, at)
 	if err != nil {
@@ -267,18 +267,20 @@ func (s *Service) EstimateAt(ctx context.Context, workspaceID int64, sp Spec, at
 		// One interest: its cells hold exactly these people.
 		passing, err = s.interestCellBuckets(ctx, c, interestIDs(include[0])[0])
 	case len(include) > 0:
-		// People who pass every interest criterion, scanned directly.
-		passing, err = s.profileBuckets(ctx, c, append(include, exclude...))
+		// Several interests: the people who have any of them, each once,
+		// less those who have an excluded one.
+		var excluded []int64
+		if len(exclude) > 0 {
+			excluded = interestIDs(exclude[0])
+		}
+		passing, err = s.peopleBuckets(ctx, c, interestIDs(include[0]), excluded)
 	default:
-		// Everyone minus the people who have an excluded interest: from the
-		// interest's cells when there is one, else by a scan (the exclude
-		// criterion is "NOT EXISTS", its negation "EXISTS").
+		// Everyone minus the people who have an excluded interest.
 		var having map[Reason]int64
 		if ids := interestIDs(exclude[0]); len(ids) == 1 {
 			having, err = s.interestCellBuckets(ctx, c, ids[0])
 		} else {
-			neg := part{"has_excluded", strings.TrimPrefix(exclude[0].sql, "NOT "), exclude[0].args}
-			having, err = s.profileBuckets(ctx, c, []part{neg})
+			having, err = s.peopleBuckets(ctx, c, ids, nil)
 		}
 		passing = map[Reason]int64{}
 		for r, n := range cells {
@@ -326,18 +328,28 @@ func (s *Service) interestCellBuckets(ctx context.Context, c compiled, interestI
 	return s.sumBuckets(ctx, q, append(args, c.workspaceID, interestID))
 }
 
-// profileBuckets counts live profiles that satisfy extra by bucket, ignoring
-// interest criteria in the bucket itself.
-func (s *Service) profileBuckets(ctx context.Context, c compiled, extra []part) (map[Reason]int64, error) {
-	bucket, args := c.bucket("profiles.objected_at IS NOT NULL", false)
-	where := "profiles.workspace_id = ? AND profiles.erased_at IS NULL"
-	args = append(args, c.workspaceID)
-	for _, p := range extra {
-		where += " AND (" + p.sql + ")"
-		args = append(args, p.args...)
+// peopleBuckets counts, by bucket, the live people who have any of the
+// interests in include and none in exclude, ignoring interest criteria in
+// the bucket. It reads profile_interests only: each row carries the
+// attributes the rule uses (migration 6), and one person's rows agree on
+// them, so DISTINCT leaves one row per person.
+func (s *Service) peopleBuckets(ctx context.Context, c compiled, include, exclude []int64) (map[Reason]int64, error) {
+	bucket, args := c.bucket("profiles.objected", false)
+	distinct := "DISTINCT"
+	if s.db.Dialector.Name() == "postgres" {
+		// One row per person without comparing every column: faster, and
+		// the same result since a person's rows agree.
+		distinct = "DISTINCT ON (pi.profile_id)"
 	}
-	q := fmt.Sprintf("SELECT bucket, COUNT(*) AS n FROM (SELECT %s AS bucket FROM profiles WHERE %s) b GROUP BY bucket", bucket, where)
-	return s.sumBuckets(ctx, q, args)
+	people := "SELECT " + distinct + " pi.profile_id, pi.country, pi.region, pi.language, pi.birth_year, pi.granted_mask, pi.li_mask, pi.withdrawn_mask, pi.objected " +
+		"FROM profile_interests pi WHERE pi.workspace_id = ? AND pi.interest_id IN ?"
+	pargs := []any{c.workspaceID, include}
+	if len(exclude) > 0 {
+		people += " AND NOT EXISTS (SELECT 1 FROM profile_interests x WHERE x.workspace_id = pi.workspace_id AND x.profile_id = pi.profile_id AND x.interest_id IN ?)"
+		pargs = append(pargs, exclude)
+	}
+	q := fmt.Sprintf("SELECT bucket, COUNT(*) AS n FROM (SELECT %s AS bucket FROM (%s) profiles) b GROUP BY bucket", bucket, people)
+	return s.sumBuckets(ctx, q, append(args, pargs...))
 }
 
 func (s *Service) sumBuckets(ctx context.Context, q string, args []any) (map[Reason]int64, error) {
