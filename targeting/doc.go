@@ -27,7 +27,8 @@
 // and 5): live people counted by every attribute the rule reads, kept exact
 // by triggers in the transaction of every change, so that a reach estimate
 // over a million people reads thousands of rows. Specs with several
-// interests still read the matching people themselves.
+// interests read the matching profile_interests rows, which carry the same
+// attributes (migration 6), one row per person.
 //
 // Withdrawal, objection and erasure call the RevocationHooks inside the
 // transaction that records them, so that the delivery work can revoke live
