@@ -49,9 +49,11 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		var ve *accounts.ValidationError
 		var tve *targeting.ValidationError
 		if errors.As(err, &ve) {
+			// Answer the same field every time: the first by name.
 			for f, c := range ve.Fields {
-				code, msg, field = c, f+": "+c, f
-				break
+				if field == "" || f < field {
+					code, msg, field = c, f+": "+c, f
+				}
 			}
 		} else if errors.As(err, &tve) && len(tve.Problems) > 0 {
 			p := tve.Problems[0]
